@@ -1,0 +1,1 @@
+"""People and organisations: accounts, roles, MFA, invitations, login throttling."""

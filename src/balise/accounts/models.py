@@ -1,0 +1,158 @@
+"""Organisations, users and their roles.
+
+A user belongs to at most one organisation, with an organisation role (recorder or steward), and
+may hold one platform role (analyst, editor, administrator) given by an administrator.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+
+class Sector(models.TextChoices):
+    """Sectors of recording organisations; codes match the data dictionary (taxonomy)."""
+
+    POLICE = "police", _("Police")
+    JUSTICE = "justice", _("Prosecutor's office / justice")
+    YOUTH_AID = "youth_aid", _("Youth aid (SAJ/SPJ)")
+    ASSOCIATION = "association", _("Association")
+    HEALTH = "health", _("Health")
+    SCHOOL = "school", _("School / PMS centre")
+    RECEPTION = "reception", _("Reception of migrants")
+    OTHER = "other", _("Other")
+
+
+class Region(models.TextChoices):
+    """Belgian regions by NIS code."""
+
+    BRUSSELS = "04000", _("Brussels-Capital Region")
+    FLANDERS = "02000", _("Flemish Region")
+    WALLONIA = "03000", _("Walloon Region")
+
+
+class OrgRole(models.TextChoices):
+    RECORDER = "recorder", _("Recorder")
+    STEWARD = "steward", _("Steward")
+
+
+class PlatformRole(models.TextChoices):
+    ANALYST = "analyst", _("Analyst")
+    EDITOR = "editor", _("Editor")
+    ADMIN = "admin", _("Administrator")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
+    region = models.CharField(_("region"), max_length=5, choices=Region.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("platform_role", PlatformRole.ADMIN)
+        fields.setdefault("is_staff", True)
+        fields.setdefault("is_superuser", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+    org_role = models.CharField(
+        _("organisation role"), max_length=16, choices=OrgRole.choices, blank=True
+    )
+    platform_role = models.CharField(
+        _("platform role"), max_length=16, choices=PlatformRole.choices, blank=True
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+    # Bumped by "log out everywhere": it is part of the session hash, so every session dies.
+    session_epoch = models.PositiveIntegerField(default=0)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(organisation__isnull=True, org_role="")
+                    | models.Q(organisation__isnull=False) & ~models.Q(org_role="")
+                ),
+                name="org_role_iff_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_session_auth_hash(self) -> str:
+        key_salt = "balise.accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_epoch}", algorithm="sha256"
+        ).hexdigest()
+
+    @property
+    def is_steward(self) -> bool:
+        return self.organisation_id is not None and self.org_role == OrgRole.STEWARD
+
+    @property
+    def is_recorder(self) -> bool:
+        return self.organisation_id is not None and self.org_role in (
+            OrgRole.RECORDER,
+            OrgRole.STEWARD,
+        )
+
+    @property
+    def is_analyst(self) -> bool:
+        return self.platform_role == PlatformRole.ANALYST
+
+    @property
+    def is_editor(self) -> bool:
+        return self.platform_role == PlatformRole.EDITOR
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.platform_role == PlatformRole.ADMIN

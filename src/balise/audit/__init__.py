@@ -1,0 +1,1 @@
+"""The tamper-evident audit log: append-only events chained by a keyed SHA-256 hash."""

@@ -1,0 +1,1 @@
+"""Pages and plumbing shared by every part of the site: layout, health check, request ids."""

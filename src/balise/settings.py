@@ -1,0 +1,240 @@
+"""Balise settings: one module, read from the environment; production fails closed.
+
+``BALISE_ENV`` is ``production`` or ``development`` (the default). Production demands a secret key,
+an audit chain key and a notes key from the environment, turns DEBUG off, and sets secure cookies.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from csp.constants import NONE, SELF
+from django.utils.translation import gettext_lazy as _
+
+from balise.env import database_from_url, env_bool, env_int, env_list, env_secret, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+VAR_DIR = Path(env_str("BALISE_VAR_DIR", str(PROJECT_DIR / "var")))
+
+BALISE_ENV = env_str("BALISE_ENV", "development")
+PRODUCTION = BALISE_ENV == "production"
+if BALISE_ENV not in {"production", "development"}:
+    raise ValueError(f"BALISE_ENV must be 'production' or 'development', not {BALISE_ENV!r}")
+
+# Development keys are fixed so that a demo database keeps working across restarts; production
+# has no default at all and refuses to start without them.
+_DEV = None if PRODUCTION else "development-only-insecure-key-do-not-use-in-production-0123456789"
+SECRET_KEY = env_secret("SECRET_KEY", _DEV)
+# Keys the audit hash chain and the note encryption; held outside the database.
+AUDIT_CHAIN_KEY = env_secret("BALISE_AUDIT_KEY", None if PRODUCTION else "dev-audit-chain-key")
+NOTES_KEY = env_secret(
+    "BALISE_NOTES_KEY",
+    None if PRODUCTION else "ZGV2ZWxvcG1lbnQtb25seS1ub3Rlcy1rZXktMzJieXQ=",
+)
+
+DEBUG = env_bool("DEBUG", False) and not PRODUCTION
+# The demo network and its banner; MFA may be switched off only there, and visibly so.
+DEMO = env_bool("BALISE_DEMO", False)
+REQUIRE_MFA = env_bool("BALISE_REQUIRE_MFA", True) if not PRODUCTION else True
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "csp",
+    "balise.core",
+    "balise.audit",
+    "balise.accounts",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "balise.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "balise.accounts.middleware.SessionLifetimeMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "balise.core.middleware.NoStoreForAuthenticatedMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "balise.urls"
+WSGI_APPLICATION = "balise.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "balise.core.context_processors.balise",
+            ],
+        },
+    },
+]
+
+_database_url = env_str("DATABASE_URL")
+if _database_url:
+    DATABASES = {"default": database_from_url(_database_url)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": Path(env_str("BALISE_SQLITE_PATH", str(VAR_DIR / "balise.sqlite3"))),
+            "OPTIONS": {
+                # IMMEDIATE serialises writers up front (no lock upgrade deadlocks); WAL lets
+                # readers go on while one writer works.
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:home"
+PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour, not Django's three days
+
+# Sessions: 30 minutes idle (renewed on each request), 12 hours absolute (see accounts.middleware).
+SESSION_COOKIE_AGE = env_int("BALISE_SESSION_IDLE_SECONDS", 30 * 60)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ABSOLUTE_SECONDS = env_int("BALISE_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# Lockout and throttling (django-axes): 5 failures lock the account for 30 minutes.
+AXES_FAILURE_LIMIT = env_int("BALISE_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 0.5  # hours
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "user_agent"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("BALISE_PROXY_COUNT", 0) or None
+AXES_VERBOSE = False
+
+if PRODUCTION:
+    SESSION_COOKIE_NAME = "__Host-balise-session"
+    CSRF_COOKIE_NAME = "__Host-balise-csrf"
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("BALISE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = 63072000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+else:
+    SESSION_COOKIE_NAME = "balise-session"
+    CSRF_COOKIE_NAME = "balise-csrf"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("French")), ("nl", _("Dutch")), ("en", _("English"))]
+LANGUAGE_COOKIE_NAME = "balise-language"
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+USE_I18N = True
+TIME_ZONE = "Europe/Brussels"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static" if PRODUCTION else None
+# Outside production WhiteNoise serves straight from the apps' static folders (no collectstatic).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+if PRODUCTION:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Balise <no-reply@balise.invalid>")
+
+OTP_TOTP_ISSUER = "Balise"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

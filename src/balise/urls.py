@@ -1,0 +1,14 @@
+"""Top-level URLs; each app brings its own module."""
+
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from balise.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("balise.accounts.urls")),
+    path("audit/", include("balise.audit.urls")),
+    path("", include("balise.core.urls")),
+]

@@ -1,0 +1,100 @@
+"""Shared fixtures: personas per role and organisation, and a signed-in, MFA-verified client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.conf import LazySettings
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from balise.accounts.models import Organisation, OrgRole, PlatformRole, Region, Sector, User
+
+PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: LazySettings) -> None:
+    # Argon2 is deliberately slow; tests that check hashing itself switch it back on.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never reach the network; loopback (live server, PostgreSQL) is fine."""
+    import socket
+
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else address
+        local = {"127.0.0.1", "localhost", "::1"}
+        if isinstance(host, str) and host not in local and not host.startswith("/"):
+            raise RuntimeError(f"tests must not reach the network ({host})")
+        real_connect(self, address)  # type: ignore[arg-type]  # address as given
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@dataclass
+class Personas:
+    org_a: Organisation
+    org_b: Organisation
+    recorder_a: User
+    steward_a: User
+    recorder_b: User
+    steward_b: User
+    analyst: User
+    editor: User
+    admin: User
+    loner: User  # signed in, no organisation and no platform role
+
+
+def make_user(email: str, **fields: object) -> User:
+    return User.objects.create_user(email, PASSWORD, full_name=email.split("@")[0], **fields)
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    org_a = Organisation.objects.create(
+        name="Zone de police Alpha", sector=Sector.POLICE, region=Region.BRUSSELS
+    )
+    org_b = Organisation.objects.create(
+        name="SAJ Bravo", sector=Sector.YOUTH_AID, region=Region.WALLONIA
+    )
+    return Personas(
+        org_a=org_a,
+        org_b=org_b,
+        recorder_a=make_user(
+            "recorder.a@example.org", organisation=org_a, org_role=OrgRole.RECORDER
+        ),
+        steward_a=make_user("steward.a@example.org", organisation=org_a, org_role=OrgRole.STEWARD),
+        recorder_b=make_user(
+            "recorder.b@example.org", organisation=org_b, org_role=OrgRole.RECORDER
+        ),
+        steward_b=make_user("steward.b@example.org", organisation=org_b, org_role=OrgRole.STEWARD),
+        analyst=make_user("analyst@example.org", platform_role=PlatformRole.ANALYST),
+        editor=make_user("editor@example.org", platform_role=PlatformRole.EDITOR),
+        admin=make_user("admin@example.org", platform_role=PlatformRole.ADMIN),
+        loner=make_user("loner@example.org"),
+    )
+
+
+def login_verified(client: Client, user: User) -> Client:
+    """Sign ``user`` in as if they had passed their TOTP step."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="default", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def signed_in(client: Client) -> object:
+    def _sign_in(user: User) -> Client:
+        return login_verified(client, user)
+
+    return _sign_in

@@ -1,0 +1,47 @@
+"""Statistical disclosure control for Balise releases (framework-free: numpy, scipy).
+
+Pipeline: describe tables (``Dimension``, ``TableSpec``) -> tabulate microdata
+(``build_release``) -> withhold cells (``protect_release``, against earlier releases too) ->
+attack the result independently (``audit_release``) -> publish (``release_to_json``).
+Differential privacy with OpenDP is an optional alternative in ``balise.disclosure.dp``.
+"""
+
+from balise.disclosure.audit import AuditReport, CellAudit, ClassAudit, audit_release
+from balise.disclosure.build import build_release, build_table, child_records
+from balise.disclosure.coarsen import CoarseningOption, suggest_coarsening
+from balise.disclosure.jsonio import release_from_json, release_to_json
+from balise.disclosure.model import (
+    Dimension,
+    DisclosureRules,
+    InconsistentReleaseError,
+    Release,
+    Table,
+    TableSpec,
+)
+from balise.disclosure.primary import class_disclosures, primary_suppressions
+from balise.disclosure.secondary import protect_release
+from balise.disclosure.types import MARGIN
+
+__all__ = [
+    "MARGIN",
+    "AuditReport",
+    "CellAudit",
+    "ClassAudit",
+    "CoarseningOption",
+    "Dimension",
+    "DisclosureRules",
+    "InconsistentReleaseError",
+    "Release",
+    "Table",
+    "TableSpec",
+    "audit_release",
+    "build_release",
+    "build_table",
+    "child_records",
+    "class_disclosures",
+    "primary_suppressions",
+    "protect_release",
+    "release_from_json",
+    "release_to_json",
+    "suggest_coarsening",
+]

@@ -1,0 +1,368 @@
+"""The independent audit: attack a release with everything published so far.
+
+It does not reuse the suppression engine. It writes every published cell of the release and of
+earlier releases as a sum of finest cells, adds non-negativity and integrality, and asks an
+integer program (HiGHS through ``scipy.optimize.milp``) for the smallest and largest value each
+withheld cell can take. A linear relaxation would give intervals that are too wide and could
+hide a disclosure, so the bounds are integer optima.
+
+A release passes when no withheld cell is determined, every sensitive cell can reach
+``max(0, x-protection)`` and ``x+protection``, and no class disclosure (one category holding a
+whole non-zero margin) can be proven. A bound that earlier releases alone already force is
+reported as ``prior`` and not held against this release: withholding more now cannot undo it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from balise.disclosure.model import (
+    DisclosureRules,
+    InconsistentReleaseError,
+    Release,
+    Table,
+    TableSpec,
+)
+from balise.disclosure.types import MARGIN, CellKey, JSONObject, SuppressionReason
+
+__all__ = ["AuditReport", "CellAudit", "ClassAudit", "audit_release"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class CellAudit:
+    """What an attacker can learn about one withheld cell."""
+
+    table: str
+    key: CellKey
+    cell: Mapping[str, str]
+    reason: SuppressionReason
+    true_value: int
+    lower: int
+    upper: float  # math.inf when nothing bounds the cell from above
+    required_lower: int | None
+    required_upper: int | None
+    passed: bool
+    note: str
+
+    def to_json(self) -> JSONObject:
+        return {
+            "table": self.table,
+            "cell": dict(self.cell),
+            "reason": self.reason,
+            "true_value": self.true_value,
+            "interval": [self.lower, None if math.isinf(self.upper) else int(self.upper)],
+            "required": [self.required_lower, self.required_upper],
+            "passed": self.passed,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class ClassAudit:
+    """Whether an attacker can prove that everyone in a margin shares one category."""
+
+    table: str
+    key: CellKey  # the margin: widening around it is what repairs a failure
+    cell: Mapping[str, str]
+    margin: Mapping[str, str]
+    true_value: int
+    others_upper: float  # the most people the margin can hold outside the category
+    passed: bool
+    note: str
+
+    def to_json(self) -> JSONObject:
+        return {
+            "table": self.table,
+            "cell": dict(self.cell),
+            "margin": dict(self.margin),
+            "true_value": self.true_value,
+            "others_upper": None if math.isinf(self.others_upper) else int(self.others_upper),
+            "passed": self.passed,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    """Per withheld cell and per class-disclosure line: interval, verdict and reason."""
+
+    passed: bool
+    cells: tuple[CellAudit, ...]
+    class_checks: tuple[ClassAudit, ...]
+    seconds: float
+
+    @property
+    def failures(self) -> list[CellAudit | ClassAudit]:
+        everything: list[CellAudit | ClassAudit] = [*self.cells, *self.class_checks]
+        return [c for c in everything if not c.passed]
+
+    def to_json(self) -> JSONObject:
+        return {
+            "passed": self.passed,
+            "seconds": round(self.seconds, 3),
+            "cells": [c.to_json() for c in self.cells],
+            "class_checks": [c.to_json() for c in self.class_checks],
+        }
+
+
+class _Attack:
+    """The attacker's integer program for one unit: equalities from everything published."""
+
+    def __init__(
+        self, current: Sequence[Table], earlier: Sequence[Table], time_limit: float
+    ) -> None:
+        self.time_limit = time_limit
+        specs = [t.spec for t in (*current, *earlier)]
+        self.partitions = _partitions(specs)
+        self.current = list(current)
+        published: list[BoolArray] = []
+        published_values: list[float] = []
+        prior: list[BoolArray] = []
+        prior_values: list[float] = []
+        for table in current:
+            for key in table.values:
+                value = table.published(key)
+                if value is not None:
+                    published.append(self.cell(table.spec, key))
+                    published_values.append(float(value))
+        for table in earlier:
+            for key in table.values:
+                value = table.published(key)
+                if value is not None:
+                    prior.append(self.cell(table.spec, key))
+                    prior_values.append(float(value))
+        self.size = int(np.prod([len(p) for p in self.partitions.values()], dtype=np.int64))
+        self.published = _matrix(published, self.size)
+        self.published_values = np.array(published_values)
+        self.prior = _matrix(prior, self.size)
+        self.prior_values = np.array(prior_values)
+
+    def cell(self, spec: TableSpec, key: CellKey) -> BoolArray:
+        """The finest cells under ``key``: an outer product of one mask per variable."""
+        shown = {d.variable: (d, code) for d, code in zip(spec.dimensions, key, strict=True)}
+        out = np.ones(1, dtype=bool)
+        for variable, blocks in self.partitions.items():
+            mask = np.ones(len(blocks), dtype=bool)
+            if variable in shown and shown[variable][1] != MARGIN:
+                dimension, code = shown[variable]
+                leaves = dimension.leaves[code]
+                if dimension.multi_valued:
+                    mask &= [bool(leaves & block[0]) for block in blocks]  # type: ignore[operator]  # multi-valued blocks hold frozensets
+                else:
+                    mask &= [block[0] in leaves for block in blocks]
+            if variable in spec.scope:
+                mask &= [block[0] in spec.scope[variable] for block in blocks]
+            out = (out[:, None] & mask[None, :]).ravel()
+        return out
+
+    def extreme(self, expr: FloatArray, maximise: bool, *, prior_only: bool) -> float:
+        if prior_only:
+            a_eq, b_eq = self.prior, self.prior_values
+        else:
+            a_eq = np.vstack([self.published, self.prior])
+            b_eq = np.concatenate([self.published_values, self.prior_values])
+        objective = -expr if maximise else expr
+        if maximise:
+            relaxed = linprog(
+                objective,
+                A_eq=a_eq if len(b_eq) else None,
+                b_eq=b_eq if len(b_eq) else None,
+                bounds=(0, None),
+                method="highs",
+            )
+            if relaxed.status == 3:  # the relaxation is unbounded, hence the integer program
+                return math.inf
+        result = milp(
+            objective,
+            constraints=[LinearConstraint(a_eq, b_eq, b_eq)] if len(b_eq) else [],
+            integrality=np.ones(self.size),
+            bounds=Bounds(0, np.inf),
+            options={"time_limit": self.time_limit},
+        )
+        if result.x is None:
+            raise InconsistentReleaseError(
+                "no table agrees with everything published: the data contradict an earlier "
+                "release (late or revised records, or a changed linkage)"
+            )
+        # After a time limit the incumbent is used: it never overstates the interval.
+        return float(round(float(expr @ np.round(result.x))))
+
+
+def _matrix(rows: list[BoolArray], size: int) -> FloatArray:
+    if not rows:
+        return np.zeros((0, size))
+    return np.array(rows, dtype=np.float64)
+
+
+def _partitions(specs: Sequence[TableSpec]) -> dict[str, list[list[object]]]:
+    """Per variable, finest codes grouped by how every code list and scope treats them.
+
+    Grouping finest codes that no published set distinguishes is exact: only their sum matters.
+    Multi-valued variables (a child's sectors) have one finest code per non-empty set of codes.
+    """
+    sets: dict[str, list[frozenset[str]]] = {}
+    multi: dict[str, bool] = {}
+    for spec in specs:
+        for dimension in spec.dimensions:
+            sets.setdefault(dimension.variable, []).extend(dimension.leaves.values())
+            if multi.setdefault(dimension.variable, dimension.multi_valued) != (
+                dimension.multi_valued
+            ):
+                raise ValueError(f"{dimension.variable!r} is multi-valued in one table only")
+        for variable, codes in spec.scope.items():
+            sets.setdefault(variable, []).append(codes)
+    out: dict[str, list[list[object]]] = {}
+    for variable in sorted(sets):
+        universe = sorted(frozenset().union(*sets[variable]))
+        finest: list[object]
+        if multi.get(variable, False):
+            finest = [
+                frozenset(c for bit, c in enumerate(universe) if mask >> bit & 1)
+                for mask in range(1, 2 ** len(universe))
+            ]
+        else:
+            finest = list(universe)
+        blocks: dict[tuple[bool, ...], list[object]] = {}
+        for code in finest:
+            if isinstance(code, frozenset):
+                signature = tuple(bool(code & s) for s in sets[variable])
+            else:
+                signature = tuple(code in s for s in sets[variable])
+            blocks.setdefault(signature, []).append(code)
+        out[variable] = list(blocks.values())
+    return out
+
+
+def _concentrations(table: Table, rules: DisclosureRules) -> list[tuple[CellKey, CellKey]]:
+    """Lines where one code under a margin or parent holds its whole non-zero count."""
+    pairs: list[tuple[CellKey, CellKey]] = []
+    if not rules.class_disclosure:
+        return pairs
+    for key, total in table.values.items():
+        if not total:
+            continue
+        for position, dimension in enumerate(table.spec.dimensions):
+            if rules.class_dimensions is not None and dimension.name not in rules.class_dimensions:
+                continue
+            head = key[position]
+            under = [c for c in dimension.codes if (dimension.parents.get(c) or MARGIN) == head]
+            if len(under) < 2:
+                continue
+            for code in under:
+                cell = (*key[:position], code, *key[position + 1 :])
+                if table.values[cell] == total:
+                    pairs.append((cell, key))
+    return pairs
+
+
+def _requirement(
+    reason: SuppressionReason, true_value: int, rules: DisclosureRules
+) -> tuple[int | None, int | None]:
+    p = rules.protection
+    if reason == "threshold" or (reason == "class" and 1 <= true_value < rules.threshold):
+        return max(0, true_value - p), true_value + p
+    if reason == "zero":
+        return 0, p
+    return None, None
+
+
+def audit_release(
+    release: Release,
+    *,
+    earlier: Sequence[Release] = (),
+    rules: DisclosureRules | None = None,
+    time_limit: float = 20.0,
+) -> AuditReport:
+    """Compute the feasible interval of every withheld cell and judge the release."""
+    started = time.perf_counter()
+    rules = rules or release.rules
+    cells: list[CellAudit] = []
+    checks: list[ClassAudit] = []
+    for unit in ("children", "situations"):
+        current = [t for t in release.tables if t.spec.unit == unit]
+        if not current:
+            continue
+        previous = [t for r in earlier for t in r.tables if t.spec.unit == unit]
+        attack = _Attack(current, previous, time_limit)
+        for table in current:
+            for key, reason in table.suppressed.items():
+                cells.append(_audit_cell(attack, table, key, reason, rules))
+            for cell, margin in _concentrations(table, rules):
+                checks.append(_audit_class(attack, table, cell, margin))
+    passed = all(c.passed for c in cells) and all(c.passed for c in checks)
+    return AuditReport(
+        passed=passed,
+        cells=tuple(cells),
+        class_checks=tuple(checks),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _audit_cell(
+    attack: _Attack, table: Table, key: CellKey, reason: SuppressionReason, rules: DisclosureRules
+) -> CellAudit:
+    expr = attack.cell(table.spec, key).astype(np.float64)
+    true_value = table.true_value(key)
+    lower = attack.extreme(expr, maximise=False, prior_only=False)
+    upper = attack.extreme(expr, maximise=True, prior_only=False)
+    need_low, need_up = _requirement(reason, true_value, rules)
+    problems = []
+    if lower == upper:
+        problems.append("determined")
+    if need_low is not None and lower > need_low:
+        problems.append(f"lower bound {int(lower)} above {need_low}")
+    if need_up is not None and upper < need_up:
+        problems.append(f"upper bound {int(upper)} below {need_up}")
+    passed = not problems
+    note = "protected"
+    if problems:
+        prior_low = attack.extreme(expr, maximise=False, prior_only=True)
+        prior_up = attack.extreme(expr, maximise=True, prior_only=True)
+        if prior_low == lower and prior_up == upper:
+            passed = True
+            note = "prior: earlier releases already allow no more (" + "; ".join(problems) + ")"
+        else:
+            note = "; ".join(problems)
+    return CellAudit(
+        table=table.name,
+        key=key,
+        cell=table.cell_dict(key),
+        reason=reason,
+        true_value=true_value,
+        lower=int(lower),
+        upper=upper,
+        required_lower=need_low,
+        required_upper=need_up,
+        passed=passed,
+        note=note,
+    )
+
+
+def _audit_class(attack: _Attack, table: Table, cell: CellKey, margin: CellKey) -> ClassAudit:
+    expr = attack.cell(table.spec, margin).astype(np.float64) - attack.cell(table.spec, cell)
+    others = attack.extreme(expr, maximise=True, prior_only=False)
+    passed = others >= 1
+    note = "protected" if passed else "an attacker can prove the whole margin is in one category"
+    if not passed and attack.extreme(expr, maximise=True, prior_only=True) == others:
+        passed = True
+        note = "prior: earlier releases already showed this concentration"
+    return ClassAudit(
+        table=table.name,
+        key=margin,
+        cell=table.cell_dict(cell),
+        margin=table.cell_dict(margin),
+        true_value=table.true_value(cell),
+        others_upper=others,
+        passed=passed,
+        note=note,
+    )

@@ -1,0 +1,287 @@
+"""Secondary (complementary) suppression over all tables of a release and earlier releases.
+
+For each protection requirement (a sensitive cell must be able to reach ``x+p`` and
+``max(0, x-p)``; a class-disclosed margin must be able to hold someone outside the category; a
+withheld cell must not be determined) the engine first asks an attacker program whether the
+current pattern already meets it. If not, it solves a *witness* program: find non-negative
+integer finest cells that meet the requirement, keep every cell of earlier releases as published,
+and change as few (cheap) cells of this release as possible. Every changed cell is withheld. The
+witness then stays a feasible table under the new pattern, so a requirement once met stays met:
+the loop ends after at most two programs per requirement. Requirements that earlier releases
+already make impossible are capped at what those releases alone allow.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from balise.disclosure.finest import FinestSpace
+from balise.disclosure.model import DisclosureRules, InconsistentReleaseError, Release, Table
+from balise.disclosure.primary import class_disclosures, primary_suppressions
+from balise.disclosure.types import CellKey, SuppressionReason
+
+__all__ = ["protect_release"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class _Requirement:
+    expr: FloatArray
+    sense: str  # "max": max(expr) must reach target; "min": min(expr) must reach down to target
+    target: float
+    true: float
+    cell: int  # the withheld cell the requirement protects (index into the unit's cells)
+
+
+class _UnitProblem:
+    """All cells of one unit (this release and earlier ones) as rows over finest cells."""
+
+    def __init__(
+        self,
+        current: Sequence[Table],
+        earlier: Sequence[Table],
+        rules: DisclosureRules,
+        time_limit: float,
+    ) -> None:
+        self.rules = rules
+        self.time_limit = time_limit
+        space = FinestSpace([t.spec for t in (*current, *earlier)])
+        self.cells: list[tuple[Table, CellKey]] = [(t, k) for t in current for k in t.values]
+        rows = [space.row(t.spec, k) for t, k in self.cells]
+        earlier_rows = []
+        earlier_values = []
+        for table in earlier:
+            for key in table.values:
+                value = table.published(key)
+                if value is not None:
+                    earlier_rows.append(space.row(table.spec, key))
+                    earlier_values.append(float(value))
+        # Finest cells that no row tells apart behave as one: merge them (exact reduction).
+        stacked = np.array(rows + earlier_rows, dtype=bool)
+        merged = np.unique(stacked, axis=1)
+        self.a: FloatArray = merged[: len(rows)].astype(np.float64)
+        self.e: FloatArray = merged[len(rows) :].astype(np.float64)
+        self.e_values: FloatArray = np.array(earlier_values, dtype=np.float64)
+        self.values: FloatArray = np.array(
+            [float(t.true_value(k)) for t, k in self.cells], dtype=np.float64
+        )
+        self.index = {(t.name, k): i for i, (t, k) in enumerate(self.cells)}
+        self.size = self.a.shape[1]
+        self.value_bound = float(max([*self.values, *self.e_values, 0.0]))
+
+    # -- attacker --------------------------------------------------------------------------
+    def bound(self, expr: FloatArray, sense: str, withheld: set[int], prior: bool) -> float:
+        """The attacker's max (or min) of ``expr`` given what is published."""
+        rows = [self.e]
+        rhs = [self.e_values]
+        if not prior:
+            published = [i for i in range(len(self.cells)) if i not in withheld]
+            rows.append(self.a[published])
+            rhs.append(self.values[published])
+        a_eq = np.vstack(rows)
+        b_eq = np.concatenate(rhs)
+        c = -expr if sense == "max" else expr
+        if sense == "max":
+            relaxed = linprog(
+                c,
+                A_eq=a_eq if len(b_eq) else None,
+                b_eq=b_eq if len(b_eq) else None,
+                bounds=(0, None),
+                method="highs",
+            )
+            if relaxed.status == 3:
+                return math.inf
+        constraints = [LinearConstraint(a_eq, b_eq, b_eq)] if len(b_eq) else []
+        result = milp(
+            c,
+            constraints=constraints,
+            integrality=np.ones(self.size),
+            bounds=Bounds(0, np.inf),
+            options={"time_limit": self.time_limit},
+        )
+        if result.x is None:
+            raise InconsistentReleaseError(
+                "the data contradict an earlier release (revised or late records?)"
+            )
+        value = float(np.round(expr @ np.round(result.x)))
+        return value
+
+    # -- witness ---------------------------------------------------------------------------
+    def witness(self, req: _Requirement, withheld: set[int]) -> set[int] | None:
+        """Cells to withhold so that a table meeting ``req`` agrees with all that is published."""
+        published = [i for i in range(len(self.cells)) if i not in withheld]
+        if not published:
+            return set()
+        change = max(1.0, abs(req.target - req.true))
+        for slack in (2 * change + 2, 8 * change + 8, 32 * change + 32):
+            found = self._witness(req, published, slack)
+            if found is not None:
+                return found
+        return None
+
+    def _witness(self, req: _Requirement, published: list[int], slack: float) -> set[int] | None:
+        n, m = self.size, len(published)
+        a_pub = self.a[published]
+        v_pub = self.values[published]
+        weights = 1.0 + v_pub if self.rules.cost == "value" else 1.0 + 1e-3 * v_pub
+        c = np.concatenate([np.zeros(n), weights])
+        constraints = []
+        if len(self.e_values):
+            constraints.append(
+                LinearConstraint(
+                    np.hstack([self.e, np.zeros((len(self.e), m))]), self.e_values, self.e_values
+                )
+            )
+        # a.y - v <= slack * z  and  v - a.y <= v * z  (a cell may move only if withheld)
+        constraints.append(LinearConstraint(np.hstack([a_pub, -slack * np.eye(m)]), -np.inf, v_pub))
+        constraints.append(LinearConstraint(np.hstack([a_pub, np.diag(v_pub)]), v_pub, np.inf))
+        target_row = np.concatenate([req.expr, np.zeros(m)])[None, :]
+        if req.sense == "max":
+            constraints.append(LinearConstraint(target_row, req.target, np.inf))
+        else:
+            constraints.append(LinearConstraint(target_row, -np.inf, req.target))
+        upper = np.concatenate([np.full(n, self.value_bound + slack), np.ones(m)])
+        result = milp(
+            c,
+            constraints=constraints,
+            integrality=np.ones(n + m),
+            bounds=Bounds(np.zeros(n + m), upper),
+            options={"time_limit": self.time_limit},
+        )
+        if result.x is None:
+            return None
+        y = np.round(result.x[:n])
+        moved = np.abs(a_pub @ y - v_pub) > 0.5
+        return {published[i] for i in np.flatnonzero(moved)}
+
+    def touching(self, expr: FloatArray, withheld: set[int]) -> set[int]:
+        """Published cells sharing a finest cell with ``expr``: the fallback when no witness."""
+        support = expr != 0
+        return {
+            i
+            for i in range(len(self.cells))
+            if i not in withheld and bool(np.any(self.a[i][support]))
+        }
+
+
+def _requirements(
+    problem: _UnitProblem, suppressed: dict[str, dict[CellKey, SuppressionReason]]
+) -> list[_Requirement]:
+    rules = problem.rules
+    p = float(rules.protection)
+    reqs: list[_Requirement] = []
+    for i, (table, key) in enumerate(problem.cells):
+        reason = suppressed[table.name].get(key)
+        x = problem.values[i]
+        row = problem.a[i]
+        if reason == "threshold":
+            reqs.append(_Requirement(row, "max", x + p, x, i))
+            reqs.append(_Requirement(row, "min", max(0.0, x - p), x, i))
+        elif reason == "zero":
+            reqs.append(_Requirement(row, "max", p, x, i))
+    seen_tables: set[str] = set()
+    for table, _key in problem.cells:
+        if table.name in seen_tables:
+            continue
+        seen_tables.add(table.name)
+        for cell, margin in class_disclosures(table, rules):
+            i = problem.index[(table.name, cell)]
+            j = problem.index[(table.name, margin)]
+            reqs.append(_Requirement(problem.a[j] - problem.a[i], "max", 1.0, 0.0, i))
+            reqs.append(
+                _Requirement(problem.a[i], "max", problem.values[i] + 1, problem.values[i], i)
+            )
+    # Large sensitive cells first: their witnesses tend to protect the small ones too.
+    reqs.sort(key=lambda r: -abs(r.target - r.true))
+    return reqs
+
+
+def _met(value: float, req: _Requirement) -> bool:
+    return value >= req.target if req.sense == "max" else value <= req.target
+
+
+def _protect_unit(
+    problem: _UnitProblem, suppressed: dict[str, dict[CellKey, SuppressionReason]]
+) -> None:
+    withheld = {i for i, (table, key) in enumerate(problem.cells) if key in suppressed[table.name]}
+    for req in _requirements(problem, suppressed):
+        if _met(problem.bound(req.expr, req.sense, withheld, prior=False), req):
+            continue
+        target = req.target
+        prior = problem.bound(req.expr, req.sense, set(range(len(problem.cells))), prior=True)
+        if not _met(prior, req):
+            target = prior  # earlier releases already tell this much; do no worse than them
+            if target == req.true:
+                continue
+        capped = _Requirement(req.expr, req.sense, target, req.true, req.cell)
+        if _met(problem.bound(req.expr, req.sense, withheld, prior=False), capped):
+            continue
+        added = problem.witness(capped, withheld)
+        if added is None:
+            added = problem.touching(req.expr, withheld)
+        for i in added:
+            table, key = problem.cells[i]
+            suppressed[table.name].setdefault(key, "secondary")
+            withheld.add(i)
+
+
+def protect_release(
+    release: Release,
+    *,
+    earlier: Sequence[Release] = (),
+    rules: DisclosureRules | None = None,
+    time_limit: float = 20.0,
+) -> Release:
+    """Withhold primary and complementary cells so that the release passes the audit.
+
+    All tables of ``release`` are protected together, and against every cell that ``earlier``
+    releases published. ``rules`` defaults to the release's own rules. The result is checked by
+    the independent audit; if the audit finds a gap, the cells around it are withheld too and
+    the audit runs again, so the function returns only a passing release.
+    """
+    from balise.disclosure.audit import audit_release  # the independent check, not shared code
+
+    rules = rules or release.rules
+    suppressed: dict[str, dict[CellKey, SuppressionReason]] = {
+        t.name: primary_suppressions(t, rules) for t in release.tables
+    }
+    problems = {}
+    for unit in ("children", "situations"):
+        current = [t for t in release.tables if t.spec.unit == unit]
+        if not current:
+            continue
+        before = [t for r in earlier for t in r.tables if t.spec.unit == unit]
+        problems[unit] = _UnitProblem(current, before, rules, time_limit)
+        _protect_unit(problems[unit], suppressed)
+
+    def assemble() -> Release:
+        tables = tuple(
+            Table(spec=t.spec, values=t.values, suppressed=dict(suppressed[t.name]))
+            for t in release.tables
+        )
+        return Release(metadata=release.metadata, tables=tables, rules=rules)
+
+    protected = assemble()
+    for _round in range(len(problems) * 3 + 3):
+        report = audit_release(protected, earlier=earlier, rules=rules, time_limit=time_limit)
+        if report.passed:
+            return protected
+        for failure in report.failures:
+            table = protected.table(failure.table)
+            problem = problems[table.spec.unit]
+            i = problem.index[(table.name, failure.key)]
+            extra = problem.touching(problem.a[i], set())
+            if _round >= 2:  # last resort: withhold everything of that unit in this release
+                extra = set(range(len(problem.cells)))
+            for j in extra:
+                other, key = problem.cells[j]
+                suppressed[other.name].setdefault(key, "secondary")
+        protected = assemble()
+    raise RuntimeError("secondary suppression did not converge to a passing release")

@@ -52,9 +52,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "ninja",  # its templates and static files serve the API docs page (no CDN)
     "balise.core",
     "balise.audit",
     "balise.accounts",
+    "balise.jobs",
+    "balise.api",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +232,15 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Balise <no-reply@balise.invalid>")
 
 OTP_TOTP_ISSUER = "Balise"
+
+# Background jobs (balise.jobs): "thread" runs them on a daemon thread of the web process (one
+# machine); "worker" leaves them to `balise jobs work`. BALISE_JOBS_SYNC runs them inline (tests).
+BALISE_JOBS_RUNNER = env_str("BALISE_JOBS_RUNNER", "thread")
+BALISE_JOBS_SYNC = env_bool("BALISE_JOBS_SYNC", False)
+# Bulk import of situations: refused above these sizes; above SYNC_ROWS it runs as a job.
+BALISE_IMPORT_MAX_BYTES = env_int("BALISE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+BALISE_IMPORT_MAX_ROWS = env_int("BALISE_IMPORT_MAX_ROWS", 100_000)
+BALISE_IMPORT_SYNC_ROWS = env_int("BALISE_IMPORT_SYNC_ROWS", 2_000)
 
 LOGGING = {
     "version": 1,

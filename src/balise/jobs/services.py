@@ -1,0 +1,220 @@
+"""Queueing and running background jobs.
+
+A job names its handler by dotted path (a function marked with ``@job_handler``). In the web
+process a new job starts on a daemon thread once its row is committed, which suits Balise's
+single-machine deployment; with ``BALISE_JOBS_RUNNER = "worker"`` the web process only queues and
+``balise jobs work`` (a systemd unit) runs them. ``BALISE_JOBS_SYNC`` runs jobs inline (tests).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import timedelta
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone, translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
+
+from balise.jobs.models import Job
+
+logger = logging.getLogger(__name__)
+
+_HANDLER_MARK = "_balise_job_handler"
+
+
+class JobError(Exception):
+    """A failure whose message is safe and useful to show to the job's owner."""
+
+
+class ReportProgress(Protocol):
+    def __call__(self, done: int, total: int | None = None, *, stage: str | None = None) -> None:
+        """Record progress; ``total``/``stage`` change only when given."""
+
+
+Handler = Callable[[Job, ReportProgress], Mapping[str, Any]]
+
+
+def job_handler(func: Handler) -> Handler:
+    """Mark ``func`` as runnable as a job; only marked functions can be named by a job."""
+    setattr(func, _HANDLER_MARK, True)
+    return func
+
+
+def kind_of(handler: Handler) -> str:
+    return f"{handler.__module__}.{handler.__qualname__}"
+
+
+def resolve_handler(kind: str) -> Handler:
+    func = import_string(kind)
+    if not getattr(func, _HANDLER_MARK, False):
+        raise ImportError(f"{kind} is not a job handler")
+    return func  # type: ignore[no-any-return]  # import_string is untyped; marked handler checked
+
+
+def jobs_sync() -> bool:
+    return bool(getattr(settings, "BALISE_JOBS_SYNC", False))
+
+
+def jobs_runner() -> str:
+    return str(getattr(settings, "BALISE_JOBS_RUNNER", "thread"))
+
+
+def job_enqueue(
+    *,
+    handler: Handler,
+    owner: Any,
+    organisation_id: int | None = None,
+    params: Mapping[str, Any] | None = None,
+    payload: bytes = b"",
+    total: int = 0,
+    start: bool = True,
+) -> Job:
+    """Queue a job for ``owner``; start it (inline, on a thread, or leave it to the worker)."""
+    job = Job.objects.create(
+        kind=kind_of(handler),
+        owner=owner,
+        organisation_id=organisation_id
+        if organisation_id is not None
+        else getattr(owner, "organisation_id", None),
+        params={"language": translation.get_language() or settings.LANGUAGE_CODE, **(params or {})},
+        payload=payload,
+        progress_total=total,
+    )
+    if start:
+        job_start(job.pk)
+    return job
+
+
+def job_start(job_id: int) -> None:
+    if jobs_sync():
+        run_job(job_id)
+    elif jobs_runner() == "thread":
+        transaction.on_commit(lambda: _spawn(job_id))
+    # "worker": `balise jobs work` picks the job up.
+
+
+def _spawn(job_id: int) -> None:
+    thread = threading.Thread(
+        target=_run_in_thread, args=(job_id,), name=f"balise-job-{job_id}", daemon=True
+    )
+    thread.start()
+
+
+def _run_in_thread(job_id: int) -> None:
+    close_old_connections()
+    try:
+        run_job(job_id)
+    finally:
+        connection.close()
+
+
+class _Progress:
+    """Writes progress to the job row, at most every ``interval`` seconds."""
+
+    def __init__(self, job: Job, interval: float = 0.5) -> None:
+        self.job = job
+        self.interval = interval
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int | None = None, *, stage: str | None = None) -> None:
+        self.job.progress_done = done
+        if total is not None:
+            self.job.progress_total = total
+        changed_stage = stage is not None and stage != self.job.stage
+        if stage is not None:
+            self.job.stage = stage
+        now = time.monotonic()
+        finished = bool(self.job.progress_total) and done >= self.job.progress_total
+        if changed_stage or finished or now - self._last >= self.interval:
+            self._last = now
+            Job.objects.filter(pk=self.job.pk).update(
+                progress_done=self.job.progress_done,
+                progress_total=self.job.progress_total,
+                stage=self.job.stage,
+            )
+
+
+def _claim(job_id: int) -> bool:
+    """Move a queued job to running; False when someone else already took it."""
+    claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
+        status=Job.Status.RUNNING, started_at=timezone.now()
+    )
+    return claimed == 1
+
+
+def run_job(job_id: int) -> Job:
+    """Run one queued job to its end; never raises for a failing handler."""
+    if not _claim(job_id):
+        return Job.objects.get(pk=job_id)
+    job = Job.objects.get(pk=job_id)
+    fields = ["status", "result", "error", "finished_at", "payload", "progress_done", "stage"]
+    # Messages the job writes (errors, result tables) are in the owner's language at enqueue time.
+    language = str(job.params.get("language") or settings.LANGUAGE_CODE)
+    try:
+        with translation.override(language):
+            handler = resolve_handler(job.kind)
+            result = handler(job, _Progress(job))
+    except JobError as exc:
+        job.status = Job.Status.FAILED
+        job.error = str(exc)
+    except Exception:
+        # The traceback goes to the server log (handlers never put row content in exceptions
+        # they raise on purpose); the owner gets a plain message.
+        logger.exception("job %s (%s) failed", job.pk, job.kind)
+        job.status = Job.Status.FAILED
+        with translation.override(language):
+            job.error = _("The job stopped because of an unexpected error.")
+    else:
+        job.status = Job.Status.SUCCEEDED
+        job.result = dict(result)
+        job.progress_done = job.progress_total or job.progress_done
+    job.finished_at = timezone.now()
+    if not job.params.get("keep_payload"):
+        job.payload = b""
+    job.save(update_fields=fields)
+    return job
+
+
+def run_queued(*, limit: int | None = None) -> int:
+    """Run queued jobs, oldest first; the number run."""
+    ran = 0
+    while limit is None or ran < limit:
+        next_id = (
+            Job.objects.filter(status=Job.Status.QUEUED)
+            .order_by("created_at", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if next_id is None:
+            break
+        run_job(next_id)
+        ran += 1
+    return ran
+
+
+def reap_stale(*, older_than: timedelta) -> int:
+    """Fail jobs left running by a process that died (a restart kills daemon threads)."""
+    cutoff = timezone.now() - older_than
+    return Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=cutoff).update(
+        status=Job.Status.FAILED,
+        finished_at=timezone.now(),
+        error=_("The job was interrupted (the server restarted). Please start it again."),
+        payload=b"",
+    )
+
+
+def purge_payloads(*, older_than: timedelta) -> int:
+    """Drop uploaded inputs kept for a confirmation step that never came."""
+    cutoff = timezone.now() - older_than
+    return (
+        Job.objects.filter(created_at__lt=cutoff)
+        .exclude(payload=b"")
+        .exclude(status__in=[Job.Status.QUEUED, Job.Status.RUNNING])
+        .update(payload=b"")
+    )

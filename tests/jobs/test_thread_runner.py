@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.conf import LazySettings
+from django.db import transaction
+
+from balise.accounts.models import Organisation, OrgRole, Region, Sector, User
+from balise.jobs.models import Job
+from balise.jobs.services import job_enqueue
+from tests.jobs import handlers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_runs_a_job_on_a_thread_after_commit(settings: LazySettings) -> None:
+    settings.BALISE_JOBS_SYNC = False
+    settings.BALISE_JOBS_RUNNER = "thread"
+    org = Organisation.objects.create(name="Org", sector=Sector.POLICE, region=Region.BRUSSELS)
+    owner = User.objects.create_user(
+        "s@example.org", "x", organisation=org, org_role=OrgRole.STEWARD
+    )
+    with transaction.atomic():
+        job = job_enqueue(handler=handlers.count_to, owner=owner, params={"n": 2})
+        # Not started before the row is committed: a thread could not even see it yet.
+        assert Job.objects.get(pk=job.pk).status == Job.Status.QUEUED
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        job.refresh_from_db()
+        if job.is_finished:
+            break
+        time.sleep(0.05)
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.result["counted"] == 2

@@ -1,8 +1,16 @@
-"""Audit events. Rows are only ever appended; `balise audit verify` re-computes the chain."""
+"""Audit events. Rows are only ever appended; `balise audit verify` re-computes the chain.
+
+Three layers keep rows from changing: the model refuses ``save`` on an existing row and
+``delete``; the queryset refuses ``update``, ``delete`` and ``bulk_create`` (which would skip
+the chain); and database triggers (migration 0002) refuse UPDATE, DELETE and TRUNCATE from any
+client. None of them stops someone who owns the database; the keyed hash chain makes their
+changes visible instead (see docs/audit.md).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, ClassVar
 
 from django.db import models
 from django.utils import timezone
@@ -11,6 +19,17 @@ from django.utils.translation import gettext_lazy as _
 
 class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit events cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit events cannot be deleted")
+
+    def bulk_create(self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> list[Any]:
+        raise AppendOnlyError("audit events are appended one by one through record_event")
 
 
 class AuditEvent(models.Model):
@@ -29,6 +48,8 @@ class AuditEvent(models.Model):
     details = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+
+    objects: ClassVar[models.Manager[AuditEvent]] = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["seq"]

@@ -3,7 +3,9 @@
 Each event stores ``hash = HMAC-SHA256(key, previous hash || canonical payload)``, with the key held
 outside the database (``BALISE_AUDIT_KEY``), so that someone who can write to the database cannot
 recompute a valid chain. Appends are serialised (an advisory lock on PostgreSQL, an IMMEDIATE
-transaction on SQLite) so concurrent writers cannot fork the chain.
+transaction on SQLite) so concurrent writers cannot fork the chain. A chain alone cannot show that
+its newest events were cut off; :func:`chain_head` gives the anchor to keep elsewhere, and
+:func:`verify_chain` checks it (see docs/audit.md).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,10 +28,24 @@ from balise.core.middleware import request_id_of
 
 GENESIS_HASH = "0" * 64
 _ADVISORY_LOCK_ID = 0x42414C495345  # "BALISE"
+_ACTION = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+_HEAD = re.compile(r"^(\d+):([0-9a-f]{64})$")
 
-# Keys that must never reach the audit log: identity fields and free text.
+# Keys that must never reach the audit log, at any depth: identity fields and free text.
 FORBIDDEN_DETAIL_KEYS = frozenset(
-    {"first_name", "last_name", "name", "birth_date", "dob", "note", "notes", "password", "text"}
+    {
+        "first_name",
+        "last_name",
+        "name",
+        "full_name",
+        "birth_date",
+        "dob",
+        "note",
+        "notes",
+        "password",
+        "text",
+        "comment",
+    }
 )
 
 
@@ -45,6 +62,7 @@ def canonical_payload(
     request_id: str,
     details: Mapping[str, Any],
 ) -> bytes:
+    """The bytes an event's hash covers: every stored field but the hashes, as sorted JSON."""
     body = {
         "seq": seq,
         "created_at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
@@ -66,15 +84,30 @@ def chain_hash(prev_hash: str, payload: bytes) -> str:
 
 
 def _lock_chain() -> None:
+    # SQLite needs nothing more: transaction_mode=IMMEDIATE takes the single writer lock at BEGIN.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_ID])
 
 
-def _check_details(details: Mapping[str, Any]) -> None:
-    bad = FORBIDDEN_DETAIL_KEYS.intersection(k.lower() for k in details)
-    if bad:
-        raise ValueError(f"audit details must not carry {sorted(bad)}")
+def _check_details(details: object, path: str = "") -> None:
+    if isinstance(details, Mapping):
+        for key, value in details.items():
+            if str(key).lower() in FORBIDDEN_DETAIL_KEYS:
+                raise ValueError(f"audit details must not carry {path}{key!r}")
+            _check_details(value, f"{path}{key}.")
+    elif isinstance(details, list):
+        for item in details:
+            _check_details(item, path)
+
+
+def _normalise_details(details: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What the database will give back: JSON types only, so the hash survives the round trip."""
+    normal = json.loads(json.dumps(dict(details or {}), sort_keys=True))
+    if not isinstance(normal, dict):  # pragma: no cover - json of a dict is a dict
+        raise TypeError("audit details must be a mapping")
+    _check_details(normal)
+    return normal
 
 
 def record_event(
@@ -87,9 +120,14 @@ def record_event(
     object_id: object = "",
     details: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. ``actor`` defaults to the request's user; pass ids, never content."""
-    details = dict(details or {})
-    _check_details(details)
+    """Append one event. ``actor`` defaults to the request's user; pass ids, never content.
+
+    ``action`` is a dotted lower-case name such as ``network.organisation_created``; the
+    vocabulary is listed in docs/audit.md.
+    """
+    if not _ACTION.match(action) or len(action) > 64:
+        raise ValueError(f"audit action {action!r} is not a dotted lower-case name")
+    clean_details = _normalise_details(details)
     if actor is None and request is not None and request.user.is_authenticated:
         actor = request.user
     actor_id = getattr(actor, "pk", None)
@@ -101,21 +139,43 @@ def record_event(
         last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
         seq = 1 if last is None else last.seq + 1
         prev_hash = GENESIS_HASH if last is None else last.hash
-        created_at = datetime.now(UTC)
         fields: dict[str, Any] = {
             "seq": seq,
-            "created_at": created_at,
+            "created_at": datetime.now(UTC),
             "actor_id": actor_id,
-            "actor_label": actor_label,
+            "actor_label": actor_label[:254],
             "organisation_id": organisation_id,
             "action": action,
-            "object_type": object_type,
-            "object_id": str(object_id),
-            "request_id": request_id_of(request),
-            "details": details,
+            "object_type": object_type[:64],
+            "object_id": str(object_id)[:64],
+            "request_id": request_id_of(request)[:64],
+            "details": clean_details,
         }
         digest = chain_hash(prev_hash, canonical_payload(**fields))
         return AuditEvent.objects.create(prev_hash=prev_hash, hash=digest, **fields)
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The newest event's position and hash: the anchor to publish or keep outside the database."""
+
+    seq: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.seq}:{self.hash}"
+
+    @classmethod
+    def parse(cls, text: str) -> ChainHead:
+        match = _HEAD.match(text.strip().lower())
+        if not match:
+            raise ValueError(f"a chain head is SEQ:HASH (64 hex digits), not {text!r}")
+        return cls(int(match.group(1)), match.group(2))
+
+
+def chain_head() -> ChainHead:
+    last = AuditEvent.objects.order_by("-seq").only("seq", "hash").first()
+    return ChainHead(0, GENESIS_HASH) if last is None else ChainHead(last.seq, last.hash)
 
 
 @dataclass(frozen=True)
@@ -124,38 +184,66 @@ class VerifyResult:
     checked: int
     first_broken_seq: int | None = None
     reason: str = ""
+    head: ChainHead | None = None
 
 
-def verify_chain(events: Iterable[AuditEvent] | None = None) -> VerifyResult:
-    """Re-compute the whole chain; name the first event that does not fit."""
+def _payload_of(event: AuditEvent) -> bytes:
+    return canonical_payload(
+        seq=event.seq,
+        created_at=event.created_at,
+        actor_id=event.actor_id,
+        actor_label=event.actor_label,
+        organisation_id=event.organisation_id,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        request_id=event.request_id,
+        details=event.details,
+    )
+
+
+def verify_chain(
+    events: Iterable[AuditEvent] | None = None, *, expect_head: ChainHead | None = None
+) -> VerifyResult:
+    """Re-compute the whole chain; name the first event that does not fit.
+
+    Without ``expect_head`` a chain whose newest events were deleted still verifies: nothing
+    inside the database can tell. With it, the chain must reach that head unchanged.
+    """
     rows = events if events is not None else AuditEvent.objects.order_by("seq").iterator(2000)
     prev_hash = GENESIS_HASH
     expected_seq = 1
     checked = 0
     for event in rows:
         if event.seq != expected_seq:
-            return VerifyResult(
-                False, checked, event.seq, f"expected event #{expected_seq}, found #{event.seq}"
-            )
+            if event.seq > expected_seq:
+                reason = f"event #{expected_seq} is missing (the next stored one is #{event.seq})"
+            else:
+                reason = f"event #{event.seq} appears out of order after #{expected_seq - 1}"
+            return VerifyResult(False, checked, expected_seq, reason)
         if event.prev_hash != prev_hash:
             return VerifyResult(
                 False, checked, event.seq, "previous-hash link does not match the event before"
             )
-        payload = canonical_payload(
-            seq=event.seq,
-            created_at=event.created_at,
-            actor_id=event.actor_id,
-            actor_label=event.actor_label,
-            organisation_id=event.organisation_id,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            request_id=event.request_id,
-            details=event.details,
-        )
-        if not hmac.compare_digest(chain_hash(prev_hash, payload), event.hash):
+        if not hmac.compare_digest(chain_hash(prev_hash, _payload_of(event)), event.hash):
             return VerifyResult(False, checked, event.seq, "content does not match its hash")
+        if (
+            expect_head is not None
+            and event.seq == expect_head.seq
+            and not hmac.compare_digest(event.hash, expect_head.hash)
+        ):
+            return VerifyResult(
+                False, checked, event.seq, "hash differs from the anchored chain head"
+            )
         prev_hash = event.hash
         expected_seq += 1
         checked += 1
-    return VerifyResult(True, checked)
+    if expect_head is not None and checked < expect_head.seq:
+        return VerifyResult(
+            False,
+            checked,
+            checked + 1,
+            f"the log ends at #{checked} but the anchored head is #{expect_head.seq}: "
+            "events were removed from the end",
+        )
+    return VerifyResult(True, checked, head=ChainHead(checked, prev_hash))

@@ -1,0 +1,387 @@
+"""Every write on accounts: keyword-only, atomic, validated, audited.
+
+Views call these functions and turn ``AccountError`` into a message on the page; nothing here
+reads the request except to copy its id into the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import verify_token as otp_verify_token
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from balise.accounts.models import Invitation, OrgRole, User
+from balise.audit.services import record_event
+
+INVITATION_LIFETIME = timedelta(days=7)
+RECOVERY_CODE_COUNT = 10
+RECOVERY_DEVICE_NAME = "recovery"
+
+
+class AccountError(Exception):
+    """A refused change, with a translated message meant for the person who asked."""
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _require_steward(actor: User) -> int:
+    """The steward's organisation id; refuses anyone else."""
+    if not (actor.is_active and actor.is_steward) or actor.organisation_id is None:
+        raise AccountError(_("Only a steward of the organisation may do this."))
+    return actor.organisation_id
+
+
+def _require_same_organisation(actor: User, member: User) -> None:
+    _require_steward(actor)
+    if member.organisation_id != actor.organisation_id:
+        # Views fetch members through a scoped query (404); this is the last line of defence.
+        raise AccountError(_("This person is not a member of your organisation."))
+
+
+def _other_active_stewards(member: User) -> int:
+    if member.organisation_id is None:
+        return 0
+    return (
+        User.objects.filter(
+            organisation_id=member.organisation_id, org_role=OrgRole.STEWARD, is_active=True
+        )
+        .exclude(pk=member.pk)
+        .count()
+    )
+
+
+# --- Invitations -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    invitation: Invitation
+    token: str  # the secret for the link; only its hash is stored
+
+
+@transaction.atomic
+def invitation_create(
+    *, actor: User, email: str, role: str, request: HttpRequest | None = None
+) -> IssuedInvitation:
+    """Invite ``email`` into the actor's organisation with ``role``; a pending one is replaced."""
+    organisation_id = _require_steward(actor)
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise AccountError(_("Enter a valid email address.")) from exc
+    if role not in OrgRole.values:
+        raise AccountError(_("Choose a role: recorder or steward."))
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        if existing.organisation_id == actor.organisation_id:
+            raise AccountError(_("This person is already a member of your organisation."))
+        if existing.organisation_id is not None:
+            raise AccountError(
+                _(
+                    "This address already has a Balise account in another organisation. "
+                    "A person may belong to one organisation only."
+                )
+            )
+        raise AccountError(
+            _(
+                "This address already has a Balise account without an organisation. "
+                "Ask an administrator to attach it to your organisation."
+            )
+        )
+    for previous in Invitation.objects.pending().filter(
+        organisation_id=organisation_id, email=email
+    ):
+        _revoke(actor=actor, invitation=previous, request=request, reason="replaced")
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation.objects.create(
+        organisation_id=organisation_id,
+        email=email,
+        role=role,
+        token_hash=hash_token(token),
+        invited_by=actor,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    record_event(
+        "invitation.created",
+        request=request,
+        actor=actor,
+        object_type="invitation",
+        object_id=invitation.pk,
+        details={"email": email, "role": role},
+    )
+    return IssuedInvitation(invitation=invitation, token=token)
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    """The pending invitation a link's token opens, or None (unknown, used, revoked, expired)."""
+    return Invitation.objects.pending().filter(token_hash=hash_token(token)).first()
+
+
+@transaction.atomic
+def invitation_accept(
+    *, token: str, full_name: str, password: str, request: HttpRequest | None = None
+) -> User:
+    """Create the invitee's account; the link works once. Raises AccountError or ValidationError."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .filter(token_hash=hash_token(token), accepted_at__isnull=True, revoked_at__isnull=True)
+        .first()
+    )
+    if invitation is None or invitation.expires_at <= timezone.now():
+        raise AccountError(_("This invitation link is invalid, has expired or was already used."))
+    if User.objects.filter(email__iexact=invitation.email).exists():
+        raise AccountError(
+            _(
+                "This address already has a Balise account. "
+                "A person may belong to one organisation only."
+            )
+        )
+    full_name = full_name.strip()
+    if not full_name:
+        raise AccountError(_("Enter your name."))
+    user = User(
+        email=invitation.email,
+        full_name=full_name,
+        organisation_id=invitation.organisation_id,
+        org_role=invitation.role,
+    )
+    validate_password(password, user)
+    user.set_password(password)
+    user.save()
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    record_event(
+        "invitation.accepted",
+        request=request,
+        actor=user,
+        object_type="invitation",
+        object_id=invitation.pk,
+        details={"role": invitation.role},
+    )
+    return user
+
+
+def _revoke(
+    *, actor: User, invitation: Invitation, request: HttpRequest | None, reason: str
+) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record_event(
+        "invitation.revoked",
+        request=request,
+        actor=actor,
+        object_type="invitation",
+        object_id=invitation.pk,
+        details={"reason": reason},
+    )
+
+
+@transaction.atomic
+def invitation_revoke(
+    *, actor: User, invitation: Invitation, request: HttpRequest | None = None
+) -> None:
+    _require_steward(actor)
+    if invitation.organisation_id != actor.organisation_id:
+        raise AccountError(_("This invitation belongs to another organisation."))
+    if not invitation.is_pending:
+        raise AccountError(_("This invitation is no longer pending."))
+    _revoke(actor=actor, invitation=invitation, request=request, reason="revoked")
+
+
+# --- Members -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_set_role(
+    *, actor: User, member: User, role: str, request: HttpRequest | None = None
+) -> None:
+    _require_same_organisation(actor, member)
+    if role not in OrgRole.values:
+        raise AccountError(_("Choose a role: recorder or steward."))
+    if role == member.org_role:
+        return
+    if member.org_role == OrgRole.STEWARD and _other_active_stewards(member) == 0:
+        raise AccountError(_("An organisation needs at least one active steward."))
+    previous = member.org_role
+    member.org_role = role
+    member.save(update_fields=["org_role"])
+    record_event(
+        "member.role_changed",
+        request=request,
+        actor=actor,
+        object_type="user",
+        object_id=member.pk,
+        details={"from": previous, "to": role},
+    )
+
+
+@transaction.atomic
+def member_deactivate(*, actor: User, member: User, request: HttpRequest | None = None) -> None:
+    """Disable the account and end every one of its sessions."""
+    _require_same_organisation(actor, member)
+    if not member.is_active:
+        raise AccountError(_("This member is already deactivated."))
+    if member.org_role == OrgRole.STEWARD and _other_active_stewards(member) == 0:
+        raise AccountError(_("An organisation needs at least one active steward."))
+    member.is_active = False
+    member.session_epoch = F("session_epoch") + 1
+    member.save(update_fields=["is_active", "session_epoch"])
+    member.refresh_from_db(fields=["session_epoch"])
+    record_event(
+        "member.deactivated", request=request, actor=actor, object_type="user", object_id=member.pk
+    )
+
+
+# --- The person's own account ------------------------------------------------------------------
+
+
+@transaction.atomic
+def user_logout_everywhere(*, user: User, request: HttpRequest | None = None) -> None:
+    """End every session of ``user``: the epoch is part of the session hash (see models)."""
+    user.session_epoch = F("session_epoch") + 1
+    user.save(update_fields=["session_epoch"])
+    user.refresh_from_db(fields=["session_epoch"])
+    record_event("auth.logout_everywhere", request=request, actor=user)
+
+
+def totp_device_pending(*, user: User) -> TOTPDevice:
+    """The unconfirmed authenticator being enrolled (its key must survive between requests)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def mfa_enrol(
+    *, user: User, device: TOTPDevice, code: str, request: HttpRequest | None = None
+) -> list[str] | None:
+    """Confirm ``device`` with a code from the app; replaces older authenticators.
+
+    Returns fresh recovery codes, or None when the code is wrong.
+    """
+    if device.user_id != user.pk or device.confirmed:
+        raise AccountError(_("This authenticator cannot be confirmed."))
+    if not device.verify_token(_digits(code)):
+        record_event("auth.mfa_failed", request=request, actor=user, details={"step": "enrol"})
+        return None
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record_event(
+        "auth.mfa_enrolled",
+        request=request,
+        actor=user,
+        object_type="otp_device",
+        object_id=device.pk,
+    )
+    return _new_recovery_codes(user)
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, user: User, request: HttpRequest | None = None) -> list[str]:
+    codes = _new_recovery_codes(user)
+    record_event("auth.recovery_codes_regenerated", request=request, actor=user)
+    return codes
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def recovery_codes_left(*, user: User) -> int:
+    return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
+
+
+def _digits(code: str) -> str:
+    return "".join(ch for ch in code if not ch.isspace())
+
+
+def normalise_recovery_code(code: str) -> str:
+    return "".join(ch for ch in code.lower() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class MfaCheck:
+    """The outcome of a second-factor attempt."""
+
+    device: Device | None
+    throttled: bool = False
+    used_recovery_code: bool = False
+
+
+def mfa_check(*, user: User, code: str, request: HttpRequest | None = None) -> MfaCheck:
+    """Verify a TOTP code (6 digits) or a recovery code; both are single use and throttled.
+
+    TOTP codes cannot be replayed: django-otp keeps the last accepted time step (``last_t``)
+    and accepts only later ones; recovery codes are deleted when used.
+    """
+    digits = _digits(code)
+    if digits.isdigit() and len(digits) == 6:
+        device: Device | None = (
+            TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+        )
+        token, recovery = digits, False
+    else:
+        device = StaticDevice.objects.filter(user=user, confirmed=True).first()
+        token, recovery = normalise_recovery_code(code), True
+    if device is None:
+        record_event("auth.mfa_failed", request=request, actor=user, details={"reason": "device"})
+        return MfaCheck(device=None)
+    allowed, _why = device.verify_is_allowed()
+    if not allowed:
+        record_event(
+            "auth.mfa_failed", request=request, actor=user, details={"reason": "throttled"}
+        )
+        return MfaCheck(device=None, throttled=True)
+    verified = otp_verify_token(user, device.persistent_id, token)
+    if verified is None:
+        record_event(
+            "auth.mfa_failed",
+            request=request,
+            actor=user,
+            details={"reason": "recovery_code" if recovery else "totp"},
+        )
+        return MfaCheck(device=None)
+    if recovery:
+        record_event(
+            "auth.recovery_code_used",
+            request=request,
+            actor=user,
+            details={"left": recovery_codes_left(user=user)},
+        )
+    else:
+        record_event(
+            "auth.mfa_verified",
+            request=request,
+            actor=user,
+            object_type="otp_device",
+            object_id=verified.pk,
+        )
+    return MfaCheck(device=verified, used_recovery_code=recovery)

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "balise.core",
     "balise.audit",
     "balise.accounts",
+    "balise.taxonomy",
+    "balise.situations",
     "balise.jobs",
     "balise.api",
 ]

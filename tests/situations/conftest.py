@@ -1,0 +1,51 @@
+"""Shared helpers for situation tests: valid input and a way to record a situation quickly."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from balise.accounts.models import User
+from balise.situations.models import Situation
+from balise.situations.services import situation_create
+
+VALID_ENCODING = base64.b64encode(bytes(range(128))).decode("ascii")
+VALID_KEY_ID = "0123456789abcdef"
+
+
+def valid_data(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "reference": "DOSS-2025-001",
+        "detection_month": "2025-03",
+        "arrondissement": "21000",
+        "age_years": 15,
+        "gender": "girl",
+        "citizenship_group": "non_eu",
+        "unaccompanied": True,
+        "forms": ["prostitution", "online_sextortion"],
+        "recruitment_channels": ["loverboy"],
+        "places": ["private_rental", "hotel"],
+        "vulnerabilities": [],
+        "signs": [],
+        "actions": ["report_police"],
+        "status": "presumed",
+    }
+    data.update(overrides)
+    return data
+
+
+RecordSituation = Callable[..., Situation]
+
+
+@pytest.fixture
+def record_situation() -> RecordSituation:
+    def _record(actor: User, **overrides: Any) -> Situation:
+        assert actor.organisation is not None
+        return situation_create(
+            actor=actor, organisation=actor.organisation, data=valid_data(**overrides)
+        )
+
+    return _record

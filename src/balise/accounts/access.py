@@ -16,11 +16,13 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from balise.accounts.models import OrgRole, PlatformRole, User
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+# HttpResponseBase, so that streaming views (CSV exports) can be wrapped too.
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def mfa_satisfied(request: HttpRequest) -> bool:
@@ -57,7 +59,7 @@ def member_required(view: View) -> View:
     """Signed in (with MFA where required); any role."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         return _gate(request, lambda user: True, "") or view(request, *args, **kwargs)
 
     return cast(View, wrapper)
@@ -71,7 +73,7 @@ def org_role_required(*roles: OrgRole) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             def check(user: User) -> bool:
                 return user.organisation_id is not None and user.org_role in allowed
 
@@ -87,7 +89,7 @@ def platform_role_required(*roles: PlatformRole) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             def check(user: User) -> bool:
                 return user.platform_role in allowed
 

@@ -18,9 +18,9 @@ from balise.taxonomy.loader import current_version
 from tests.situations.conftest import VALID_ENCODING, VALID_KEY_ID, valid_data
 
 
-def issues_of(data: dict[str, object], **kwargs: bool) -> dict[str, str]:
+def issues_of(data: dict[str, object], *, accept_labels: bool = False) -> dict[str, str]:
     with pytest.raises(SituationValidationError) as caught:
-        validate_situation_data(data, **kwargs)
+        validate_situation_data(data, accept_labels=accept_labels)
     return {issue.path: issue.code for issue in caught.value.issues}
 
 

@@ -66,7 +66,7 @@ def test_it_renews_the_session_key_at_sign_in(client: Client, personas: Personas
     session = client.session
     session["probe"] = 1
     session.save()
-    client.cookies["balise-session"] = session.session_key
+    client.cookies["balise-session"] = str(session.session_key)
     before = session.session_key
     sign_in_password(client, personas.recorder_a.email)
     assert client.session.session_key != before

@@ -1,4 +1,4 @@
-"""Enrolling an authenticator app: QR code and key, confirmation with a real code, recovery codes."""
+"""Enrolling an authenticator app: QR code and key, a real code to confirm, recovery codes."""
 
 from __future__ import annotations
 

@@ -95,9 +95,7 @@ def test_it_sends_a_half_signed_in_person_to_the_code_step(
         assert response["Location"] == VERIFY
 
 
-def test_it_sends_a_person_without_device_to_enrolment(
-    client: Client, personas: Personas
-) -> None:
+def test_it_sends_a_person_without_device_to_enrolment(client: Client, personas: Personas) -> None:
     sign_in_password(client, personas.recorder_a.email)
     response = client.get(VERIFY)
     assert response["Location"].startswith(reverse("accounts:mfa_setup"))

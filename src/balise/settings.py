@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "balise.core",
     "balise.audit",
     "balise.accounts",
+    "balise.network",
     "balise.taxonomy",
     "balise.situations",
     "balise.jobs",

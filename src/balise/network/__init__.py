@@ -1,0 +1,1 @@
+"""Network administration: administrators manage organisations and platform roles."""

@@ -1,0 +1,14 @@
+"""Network administration URLs. The names are stable: the access matrix (tests/matrix) uses them."""
+
+from django.urls import path
+
+from balise.network import views
+
+app_name = "network"
+urlpatterns = [
+    path("", views.organisation_list, name="organisations"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("users/", views.user_list, name="users"),
+    path("users/<int:pk>/platform-role/", views.user_platform_role, name="user_platform_role"),
+]

@@ -1,0 +1,414 @@
+"""Organisation-side commands: `balise secret new`, `balise encode`, `balise dedupe`.
+
+They run without Django, a database or a network. Bad input stops them with a message naming the
+file, line, record and field, exit status 2, and no output file (output goes to a temporary file
+in the same folder, renamed into place only at the end).
+"""
+
+from __future__ import annotations
+
+import argparse
+import binascii
+import csv
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from balise.linkage.normalise import InvalidField
+from balise.linkage.secret import NetworkSecret, SecretError, loads_secret, new_secret
+from balise.linkage.spec import (
+    COLUMN_ENCODING,
+    COLUMN_KEY_ID,
+    COLUMN_VERSION,
+    ENCODING_COLUMNS,
+    SPECS,
+)
+
+EXIT_BAD_INPUT = 2
+IDENTITY_COLUMNS = ("record_id", "first_name", "last_name", "birth_date", "sex")
+PROGRESS_MIN_BYTES = 2_000_000
+
+
+class BadInput(Exception):
+    """Stops a command with exit status 2; the message is shown as is."""
+
+
+class Progress:
+    """A progress bar on stderr, shown only for large inputs."""
+
+    def __init__(self, label: str, total: int, enabled: bool) -> None:
+        self.label = label
+        self.total = max(total, 1)
+        self.enabled = enabled
+        self._last = 0.0
+
+    def update(self, done: int, note: str = "", force: bool = False) -> None:
+        now = time.monotonic()
+        if not self.enabled or (not force and now - self._last < 0.25):
+            return
+        self._last = now
+        share = min(done / self.total, 1.0)
+        bar = "#" * int(share * 30)
+        sys.stderr.write(f"\r{self.label} [{bar:<30}] {share:4.0%} {note}")
+        sys.stderr.flush()
+
+    def done(self, note: str = "") -> None:
+        if self.enabled:
+            self.update(self.total, note, force=True)
+            sys.stderr.write("\n")
+
+
+@contextmanager
+def atomic_output(path: Path, mode: int = 0o644) -> Iterator[IO[str]]:
+    """Write to a temporary file beside `path`; rename it into place only on success."""
+    folder = path.resolve().parent
+    if not folder.is_dir():
+        raise BadInput(f"{path}: the folder {folder} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        os.fchmod(handle, mode)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _counted_lines(stream: IO[str], counter: list[int]) -> Iterator[str]:
+    for line in stream:
+        counter[0] += len(line)
+        yield line
+
+
+@contextmanager
+def _open_csv(path: Path) -> Iterator[tuple[Any, int]]:
+    try:
+        size = path.stat().st_size
+        stream = path.open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        raise BadInput(f"{path}: cannot be read ({error.strerror})") from None
+    with stream:
+        yield stream, size
+
+
+def _read_header(path: Path, reader: Any) -> list[str]:
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise BadInput(f"{path}: the file is empty (no header line)") from None
+    except (csv.Error, UnicodeDecodeError) as error:
+        raise BadInput(f"{path}: line 1: not a readable UTF-8 CSV header ({error})") from None
+    header = [name.strip() for name in header]
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            raise BadInput(f"{path}: line 1: the column {name!r} appears more than once")
+        seen.add(name)
+    return header
+
+
+# --- secret -------------------------------------------------------------------------------
+
+
+def cmd_secret_new(args: argparse.Namespace) -> int:
+    output = Path(args.output)
+    if output.exists() and not args.force:
+        raise BadInput(f"{output}: already exists; refusing to overwrite it (use --force)")
+    secret = new_secret()
+    with atomic_output(output, mode=0o600) as stream:
+        stream.write(secret.dumps())
+    os.chmod(output, 0o600)
+    print(f"new network secret written to {output} (key id {secret.key_id})", file=sys.stderr)
+    return 0
+
+
+def load_secret_file(path: Path) -> NetworkSecret:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+        raise BadInput(f"secret {path}: cannot be read ({reason})") from None
+    try:
+        return loads_secret(text)
+    except SecretError as error:
+        raise BadInput(f"secret {path}: {error}") from None
+
+
+# --- encode -------------------------------------------------------------------------------
+
+
+def cmd_encode(args: argparse.Namespace) -> int:
+    from balise.linkage.encode import Encoder
+
+    secret = load_secret_file(Path(args.secret))
+    source, output = Path(args.input), Path(args.output)
+    encoder = Encoder(secret)
+    today = dt.datetime.now(tz=dt.UTC).date().isoformat()
+    with _open_csv(source) as (stream, size):
+        counter = [0]
+        reader = csv.reader(_counted_lines(stream, counter))
+        header = _read_header(source, reader)
+        missing = [name for name in IDENTITY_COLUMNS if name not in header]
+        if missing:
+            raise BadInput(
+                f"{source}: line 1: required column(s) missing: {', '.join(missing)} "
+                f"(expected {','.join(IDENTITY_COLUMNS)} and any other columns)"
+            )
+        clashing = [name for name in ENCODING_COLUMNS if name in header]
+        if clashing:
+            raise BadInput(f"{source}: line 1: column {clashing[0]!r} is reserved for the output")
+        index = {name: header.index(name) for name in IDENTITY_COLUMNS}
+        others = [i for i, name in enumerate(header) if name not in IDENTITY_COLUMNS]
+        progress = Progress("encode", size, size >= PROGRESS_MIN_BYTES)
+        seen: set[str] = set()
+        rows = 0
+        with atomic_output(output) as sink:
+            writer = csv.writer(sink, lineterminator="\n")
+            writer.writerow(["record_id", *ENCODING_COLUMNS, *(header[i] for i in others)])
+            try:
+                for row in reader:
+                    if not row:
+                        continue
+                    line = reader.line_num
+                    if len(row) != len(header):
+                        raise BadInput(
+                            f"{source}: line {line}: {len(row)} fields, the header has "
+                            f"{len(header)}"
+                        )
+                    record_id = row[index["record_id"]].strip()
+                    if not record_id:
+                        raise BadInput(f"{source}: line {line}: field record_id is empty")
+                    if record_id in seen:
+                        raise BadInput(
+                            f"{source}: line {line}: field record_id: {record_id!r} appears twice"
+                        )
+                    seen.add(record_id)
+                    birth_date = row[index["birth_date"]]
+                    try:
+                        encoding = encoder.encode(
+                            row[index["first_name"]],
+                            row[index["last_name"]],
+                            birth_date,
+                            row[index["sex"]],
+                        )
+                    except InvalidField as error:
+                        raise BadInput(
+                            f"{source}: line {line} (record {record_id}): field {error.field}: "
+                            f"{error.reason}"
+                        ) from None
+                    if birth_date.strip()[:10] > today:
+                        raise BadInput(
+                            f"{source}: line {line} (record {record_id}): field birth_date: "
+                            "the date is in the future"
+                        )
+                    writer.writerow(
+                        [record_id, encoding, encoder.version, encoder.key_id]
+                        + [row[i] for i in others]
+                    )
+                    rows += 1
+                    if rows % 4096 == 0:
+                        progress.update(counter[0], f"{rows} records")
+            except (csv.Error, UnicodeDecodeError) as error:
+                raise BadInput(
+                    f"{source}: line {reader.line_num + 1}: unreadable CSV ({error})"
+                ) from None
+            if rows == 0:
+                raise BadInput(f"{source}: no records after the header line")
+        progress.done(f"{rows} records")
+    print(f"encoded {rows} records into {output} (key id {encoder.key_id})", file=sys.stderr)
+    return 0
+
+
+# --- dedupe -------------------------------------------------------------------------------
+
+
+class _EncodedFiles:
+    """All records of the dedupe inputs: ids, file of origin and the encodings as words."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.file_of: list[int] = []
+        self.files: list[Path] = []
+        self.chunks: list[bytes] = []
+        self.version: str | None = None
+        self.key_id: str | None = None
+        self.origin = ""
+
+    def read(self, path: Path, progress: Progress, done_before: int) -> int:
+        file_number = len(self.files)
+        self.files.append(path)
+        buffer = bytearray()
+        seen: set[str] = set()
+        size_bytes = 0
+        with _open_csv(path) as (stream, size):
+            size_bytes = size
+            counter = [0]
+            reader = csv.reader(_counted_lines(stream, counter))
+            header = _read_header(path, reader)
+            needed = ("record_id", *ENCODING_COLUMNS)
+            missing = [name for name in needed if name not in header]
+            if missing:
+                raise BadInput(
+                    f"{path}: line 1: column(s) missing: {', '.join(missing)} "
+                    "(is this the output of `balise encode`?)"
+                )
+            at = {name: header.index(name) for name in needed}
+            expected_bytes = SPECS[int(self.version)].total_bytes if self.version else 0
+            try:
+                for row in reader:
+                    if not row:
+                        continue
+                    line = reader.line_num
+                    where = f"{path}: line {line}"
+                    if len(row) != len(header):
+                        raise BadInput(f"{where}: {len(row)} fields, the header has {len(header)}")
+                    record_id = row[at["record_id"]].strip()
+                    if not record_id:
+                        raise BadInput(f"{where}: field record_id is empty")
+                    if record_id in seen:
+                        raise BadInput(f"{where}: field record_id: {record_id!r} appears twice")
+                    seen.add(record_id)
+                    version = row[at[COLUMN_VERSION]].strip()
+                    key_id = row[at[COLUMN_KEY_ID]].strip()
+                    if self.version is None:
+                        if not version.isdigit() or int(version) not in SPECS:
+                            raise BadInput(
+                                f"{where} (record {record_id}): field {COLUMN_VERSION}: "
+                                f"unknown encoding version {version!r}"
+                            )
+                        self.version, self.key_id, self.origin = version, key_id, where
+                        expected_bytes = SPECS[int(version)].total_bytes
+                    elif version != self.version:
+                        raise BadInput(
+                            f"{where} (record {record_id}): field {COLUMN_VERSION}: version "
+                            f"{version!r} mixed with version {self.version!r} ({self.origin})"
+                        )
+                    elif key_id != self.key_id:
+                        raise BadInput(
+                            f"{where} (record {record_id}): field {COLUMN_KEY_ID}: encodings "
+                            f"from key {key_id!r} mixed with key {self.key_id!r} ({self.origin});"
+                            " they cannot be compared"
+                        )
+                    try:
+                        raw = binascii.a2b_base64(row[at[COLUMN_ENCODING]], strict_mode=True)
+                    except binascii.Error:
+                        raw = b""
+                    if len(raw) != expected_bytes:
+                        raise BadInput(
+                            f"{where} (record {record_id}): field {COLUMN_ENCODING}: not a "
+                            f"base64 encoding of {expected_bytes} bytes"
+                        )
+                    buffer += raw
+                    self.ids.append(record_id)
+                    self.file_of.append(file_number)
+                    if len(self.ids) % 8192 == 0:
+                        progress.update(done_before + counter[0], f"{len(self.ids)} records")
+            except (csv.Error, UnicodeDecodeError) as error:
+                raise BadInput(
+                    f"{path}: line {reader.line_num + 1}: unreadable CSV ({error})"
+                ) from None
+        if not seen:
+            raise BadInput(f"{path}: no records after the header line")
+        self.chunks.append(bytes(buffer))
+        return size_bytes
+
+    def words(self) -> np.ndarray[Any, Any]:
+        raw = b"".join(self.chunks)
+        self.chunks = []
+        return np.frombuffer(raw, dtype=np.uint64).reshape(len(self.ids), -1).copy()
+
+    def output_ids(self) -> list[str]:
+        """Ids as given, or `<file name>:<record_id>` for every record when ids collide."""
+        if len(set(self.ids)) == len(self.ids):
+            return self.ids
+        names = [path.name for path in self.files]
+        if len(set(names)) != len(names):
+            names = [str(path) for path in self.files]
+        return [f"{names[f]}:{i}" for f, i in zip(self.file_of, self.ids, strict=True)]
+
+
+def cmd_dedupe(args: argparse.Namespace) -> int:
+    from balise.linkage.dedupe import dedupe_words
+
+    inputs = [Path(p) for p in args.input]
+    output = Path(args.output)
+    sizes = []
+    for path in inputs:
+        try:
+            sizes.append(path.stat().st_size)
+        except OSError as error:
+            raise BadInput(f"{path}: cannot be read ({error.strerror})") from None
+    total = sum(sizes)
+    progress = Progress("read", total, total >= PROGRESS_MIN_BYTES)
+    records = _EncodedFiles()
+    done = 0
+    for path in inputs:
+        done += records.read(path, progress, done)
+    progress.done(f"{len(records.ids)} records")
+    ids = records.output_ids()
+    words = records.words()
+    stages = Progress("link", 3, total >= PROGRESS_MIN_BYTES)
+    step = {"candidates": 0, "scores": 1, "clusters": 2}
+    result = dedupe_words(words, progress=lambda stage: stages.update(step[stage], stage, True))
+    stages.done("done")
+    with atomic_output(output) as sink:
+        writer = csv.writer(sink, lineterminator="\n")
+        writer.writerow(["record_id", "cluster"])
+        labels = result.labels + 1
+        for record_id, label in zip(ids, labels.tolist(), strict=True):
+            writer.writerow([record_id, label])
+    clusters = int(result.labels.max()) + 1 if len(result.labels) else 0
+    note = (
+        " (ids qualified by file name: they collide across inputs)"
+        if ids is not records.ids
+        else ""
+    )
+    print(
+        f"{len(ids)} records, {clusters} children (clusters), {result.candidates} candidate "
+        f"pairs, {result.links} links; written to {output}{note}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def add_subcommands(subparsers: Any) -> None:
+    secret = subparsers.add_parser("secret", help="manage the network secret")
+    secret_sub = secret.add_subparsers(dest="secret_command", required=True)
+    new = secret_sub.add_parser("new", help="write a new network secret (mode 0600)")
+    new.add_argument("--output", required=True, help="file to write")
+    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    new.set_defaults(handler=cmd_secret_new)
+
+    encode = subparsers.add_parser(
+        "encode", help="encode identities (names, birth date, sex) with the network secret"
+    )
+    encode.add_argument("--secret", required=True, help="the network secret file")
+    encode.add_argument(
+        "--input", required=True, help="CSV: record_id,first_name,last_name,birth_date,sex,..."
+    )
+    encode.add_argument("--output", required=True, help="encoded CSV to write")
+    encode.set_defaults(handler=cmd_encode)
+
+    dedupe = subparsers.add_parser("dedupe", help="cluster encoded records into children")
+    dedupe.add_argument(
+        "--input", required=True, nargs="+", help="one or more outputs of `balise encode`"
+    )
+    dedupe.add_argument("--output", required=True, help="CSV record_id,cluster to write")
+    dedupe.set_defaults(handler=cmd_dedupe)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return int(args.handler(args))
+    except BadInput as error:
+        print(f"balise {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT

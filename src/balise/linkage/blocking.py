@@ -1,0 +1,158 @@
+"""Candidate pairs by MinHash LSH on the encodings (no secret needed, docs/linkage.md §2).
+
+Names are read swap-invariantly (first and last segments share positions, so their bit positions
+are pooled) and two band families are unioned: names with the birth date (catches everything with
+similar names and dates) and stronger name-only bands (catches missing or estimated dates).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numba
+import numpy as np
+
+from balise.linkage.kernels import D0, DATE_WORDS, F0, L0, NAME_WORDS, popcount64
+
+NAME_BITS = NAME_WORDS * 64
+DATE_BITS = DATE_WORDS * 64
+_EMPTY = np.iinfo(np.int32).max
+
+
+@dataclass(frozen=True)
+class BlockingParams:
+    name_date_bands: int = 20
+    name_date_rows: tuple[int, int] = (4, 4)  # name minhashes, date minhashes per band
+    name_bands: int = 24
+    name_rows: int = 10
+    max_group: int = 400  # bigger buckets are split by the other bands, not enumerated
+    seed: int = 20260101
+
+
+@numba.njit(cache=True, nogil=True)
+def _segment_minhash(row: Any, first_word: int, n_words: int, perm: Any, out: Any) -> None:
+    for w in range(n_words):
+        value = row[first_word + w]
+        while value != 0:
+            low = value & (~value + np.uint64(1))
+            position = w * 64 + popcount64(low - np.uint64(1))
+            for h in range(perm.shape[0]):
+                p = perm[h, position]
+                if p < out[h]:
+                    out[h] = p
+            value ^= low
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _minhashes(words: Any, name_perm: Any, date_perm: Any) -> Any:
+    """MinHashes of the first-name, last-name and date segments (names share permutations)."""
+    n = words.shape[0]
+    first = np.full((n, name_perm.shape[0]), _EMPTY, np.int32)
+    last = np.full((n, name_perm.shape[0]), _EMPTY, np.int32)
+    date = np.full((n, date_perm.shape[0]), _EMPTY, np.int32)
+    for i in numba.prange(n):
+        _segment_minhash(words[i], F0, NAME_WORDS, name_perm, first[i])
+        _segment_minhash(words[i], L0, NAME_WORDS, name_perm, last[i])
+        _segment_minhash(words[i], D0, DATE_WORDS, date_perm, date[i])
+    return first, last, date
+
+
+def _band_key(columns: np.ndarray[Any, Any], band: int) -> np.ndarray[Any, Any]:
+    """A 64-bit key per row from some minhash columns (multiply-xorshift mixing)."""
+    key = np.full(columns.shape[0], np.uint64((band + 1) * 0x9E3779B97F4A7C15 % 2**64))
+    for c in range(columns.shape[1]):
+        key ^= columns[:, c].astype(np.uint64)
+        key *= np.uint64(0xBF58476D1CE4E5B9)
+        key ^= key >> np.uint64(31)
+    return key
+
+
+@numba.njit(cache=True, nogil=True)
+def _group_pairs(order: Any, keys: Any, valid: Any, rows: Any, max_group: int) -> Any:
+    n = order.shape[0]
+    total = 0
+    start = 0
+    while start < n:
+        stop = start + 1
+        while stop < n and keys[order[stop]] == keys[order[start]]:
+            stop += 1
+        size = stop - start
+        if size > 1 and size <= max_group and valid[order[start]]:
+            total += size * (size - 1) // 2
+        start = stop
+    out = np.empty(total, np.int64)
+    at = 0
+    start = 0
+    while start < n:
+        stop = start + 1
+        while stop < n and keys[order[stop]] == keys[order[start]]:
+            stop += 1
+        size = stop - start
+        if size > 1 and size <= max_group and valid[order[start]]:
+            for a in range(start, stop):
+                for b in range(a + 1, stop):
+                    i = rows[order[a]]
+                    j = rows[order[b]]
+                    if i == j:
+                        continue
+                    if i < j:
+                        out[at] = i * 4294967296 + j
+                    else:
+                        out[at] = j * 4294967296 + i
+                    at += 1
+        start = stop
+    return out[:at]
+
+
+def candidate_pairs(
+    words: np.ndarray[Any, Any], params: BlockingParams | None = None
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """Distinct candidate pairs (i < j) of rows of `words` (n x 16 uint64)."""
+    params = params or BlockingParams()
+    n = len(words)
+    rng = np.random.default_rng(params.seed)
+    rn, rd = params.name_date_rows
+    hn = max(params.name_date_bands * rn, params.name_bands * params.name_rows, 1)
+    hd = max(params.name_date_bands * rd, 1)
+    name_perm = np.stack([rng.permutation(NAME_BITS) for _ in range(hn)]).astype(np.int32)
+    date_perm = np.stack([rng.permutation(DATE_BITS) for _ in range(hd)]).astype(np.int32)
+    first, last, date = _minhashes(words, name_perm, date_perm)
+    both = np.minimum(first, last)  # MinHash of the pooled name positions: swap-invariant
+    has_first = first[:, 0] != _EMPTY
+    has_last = last[:, 0] != _EMPTY
+    has_date = date[:, 0] != _EMPTY
+    rows = np.concatenate([np.arange(n), np.arange(n)])
+    chunks = []
+    # Family 1: either name (first or last, so swaps and a missing first name still meet) with
+    # the birth date; every record enters each band twice.
+    for band in range(params.name_date_bands):
+        names = slice(band * rn, (band + 1) * rn)
+        dates = date[:, band * rd : (band + 1) * rd]
+        keys = np.concatenate(
+            [
+                _band_key(np.concatenate([first[:, names], dates], axis=1), band),
+                _band_key(np.concatenate([last[:, names], dates], axis=1), band),
+            ]
+        )
+        valid = np.concatenate([has_first & has_date, has_last & has_date])
+        chunks.append(_pairs_of(keys, valid, rows, params.max_group))
+    # Family 2: both names together, stronger, for missing or estimated birth dates.
+    for band in range(params.name_bands):
+        cols = both[:, band * params.name_rows : (band + 1) * params.name_rows]
+        valid = has_first | has_last
+        chunks.append(_pairs_of(_band_key(cols, 1000 + band), valid, rows[:n], params.max_group))
+    merged = np.unique(np.concatenate(chunks)) if chunks else np.empty(0, np.int64)
+    return merged >> 32, merged & 0xFFFFFFFF
+
+
+def _pairs_of(
+    keys: np.ndarray[Any, Any],
+    valid: np.ndarray[Any, Any],
+    rows: np.ndarray[Any, Any],
+    max_group: int,
+) -> np.ndarray[Any, Any]:
+    masked = np.where(valid, keys, np.uint64(0))
+    order = np.argsort(masked, kind="stable")
+    pairs: np.ndarray[Any, Any] = _group_pairs(order, masked, valid, rows, max_group)
+    return np.unique(pairs)

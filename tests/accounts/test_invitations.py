@@ -22,7 +22,8 @@ PASSWORD = "a fine new passphrase 31"
 
 
 def _accept_path() -> str:
-    match = re.search(r"https?://[^/\s]+(/accounts/invitations/[^/\s]+/)", str(mail.outbox[-1].body))
+    body = str(mail.outbox[-1].body)
+    match = re.search(r"https?://[^/\s]+(/accounts/invitations/[^/\s]+/)", body)
     assert match is not None, mail.outbox[-1].body
     return match.group(1)
 

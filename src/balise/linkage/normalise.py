@@ -171,7 +171,8 @@ class InvalidField(ValueError):
         self.reason = reason
 
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+BLANKS = " \t\r\n"  # §5: the only characters trimmed around a date or sex code
+_DATE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 MIN_YEAR = 1900
 MAX_YEAR = 2199
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -190,10 +191,10 @@ def is_leap(year: int) -> bool:
 
 def parse_birth_date(text: str) -> BirthDate:
     """§5.1: `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or empty (surrounding spaces ignored)."""
-    value = text.strip()
+    value = text.strip(BLANKS)
     if not value:
         return BirthDate()
-    match = _DATE.match(value)
+    match = _DATE.fullmatch(value)
     if match is None:
         raise InvalidField("birth_date", f"{value!r} is not YYYY-MM-DD, YYYY-MM or YYYY")
     year = int(match.group(1))
@@ -218,7 +219,7 @@ SEX_CODES = ("M", "F", "X")
 
 def parse_sex(text: str) -> str:
     """§5.2: `M`, `F`, `X` (any case, spaces ignored) or empty."""
-    value = text.strip().upper()
+    value = text.strip(BLANKS).upper()
     if value and value not in SEX_CODES:
         raise InvalidField("sex", f"{text!r} is not M, F, X or empty")
     return value

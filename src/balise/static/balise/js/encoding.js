@@ -1,0 +1,261 @@
+// Balise identity encoding, spec v1 (docs/encoding.md): the JavaScript twin of
+// balise.linkage (normalise.py, encode.py, secret.py). One ES module, no build step; runs in
+// browsers and Node 20 through globalThis.crypto.subtle. It must agree with `balise encode`
+// bit for bit: every rule below mirrors the Python one in the same order.
+
+const SPEC_VERSION = 1;
+const SECRET_FORMAT = "balise-network-secret";
+const SEGMENTS = {
+  first_name: { key: "name", offset: 0, bits: 384 },
+  last_name: { key: "name", offset: 384, bits: 384 },
+  birth_date_sex: { key: "date", offset: 768, bits: 256 },
+};
+const TOTAL_BYTES = 128;
+const BITS_PER_TOKEN = {
+  b: 6, s: 8, y: 6, yy: 4, m: 3, ym: 3, d: 3, md: 4, dm: 5, ymd: 6, sex: 4,
+};
+
+const SPECIAL_LETTERS = [
+  ["ß", "ss"], ["æ", "ae"], ["œ", "oe"], ["ø", "o"], ["đ", "d"], ["ð", "d"], ["ł", "l"],
+  ["þ", "th"], ["ı", "i"],
+];
+const APOSTROPHES = "'`´’‘ʼʻ";
+const FOLD_RULES = [
+  ["sch", "s"], ["ch", "s"], ["sh", "s"], ["ph", "f"], ["kh", "h"], ["gh", "g"], ["dh", "d"],
+  ["th", "t"], ["dj", "j"], ["ck", "k"], ["ij", "i"], ["q", "k"], ["x", "ks"], ["ce", "se"],
+  ["ci", "si"], ["cy", "sy"], ["c", "k"], ["y", "i"], ["oua", "wa"], ["oue", "we"],
+  ["oui", "wi"], ["ouo", "wo"], ["ouu", "wu"], ["ou", "u"], ["oo", "u"], ["ee", "i"],
+  ["oe", "u"],
+];
+const VOWELS = "aeiou";
+const PARTICLES = new Set([
+  "van", "von", "vanden", "vander", "vande", "de", "den", "der", "del", "della", "di", "da",
+  "du", "des", "la", "le", "l", "d", "t", "ten", "ter", "te", "op", "el", "al", "ben", "bin",
+  "ibn", "abu", "ait", "ould",
+]);
+const PREFIXES = [
+  "vanden", "vander", "vande", "van", "della", "dela", "del", "den", "der", "de", "du", "la",
+  "le", "el", "al", "ben", "ait",
+];
+const MIN_CORE_AFTER_PREFIX = 3;
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+export class InvalidField extends Error {
+  constructor(field, reason) {
+    super(`${field}: ${reason}`);
+    this.field = field;
+    this.reason = reason;
+  }
+}
+
+// --- §3-§4 names ---------------------------------------------------------------------------
+
+export function clean(text) {
+  let s = text.toLowerCase().normalize("NFKD").replace(/\p{Mn}/gu, "");
+  for (const [source, target] of SPECIAL_LETTERS) s = s.replaceAll(source, target);
+  for (const apostrophe of APOSTROPHES) s = s.replaceAll(apostrophe, "");
+  return s.replace(/[^a-z]+/g, " ").split(" ").filter((part) => part.length > 0);
+}
+
+const collapseRepeats = (part) => part.replace(/([a-z])\1+/g, "$1");
+
+export function fold(part) {
+  for (const [source, target] of FOLD_RULES) part = part.replaceAll(source, target);
+  return collapseRepeats(part);
+}
+
+export function skeleton(folded) {
+  if (!folded) return "";
+  const head = VOWELS.includes(folded[0]) ? "a" : folded[0];
+  const tail = [...folded.slice(1)].filter((ch) => !VOWELS.includes(ch)).join("");
+  return collapseRepeats(head + tail);
+}
+
+function stripPrefix(word) {
+  for (const prefix of PREFIXES) {
+    if (word.startsWith(prefix) && word.length - prefix.length >= MIN_CORE_AFTER_PREFIX) {
+      return word.slice(prefix.length);
+    }
+  }
+  return word;
+}
+
+const unique = (items) => [...new Set(items)];
+
+export function firstNameForms(text) {
+  const words = unique(clean(text).map(fold).filter((w) => w));
+  return { words, skeletons: unique(words.map(skeleton)) };
+}
+
+export function lastNameForms(text) {
+  const parts = clean(text);
+  if (parts.length === 0) return { words: [], skeletons: [] };
+  const full = parts.join("");
+  const core = [...parts];
+  while (core.length > 1 && PARTICLES.has(core[0])) core.shift();
+  const coreWord = stripPrefix(core.join(""));
+  const words = unique([fold(full), fold(coreWord)].filter((w) => w));
+  const coreSkeleton = skeleton(fold(coreWord));
+  return { words, skeletons: coreSkeleton ? [coreSkeleton] : [] };
+}
+
+function bigrams(word) {
+  const padded = `_${word}_`;
+  const grams = [];
+  for (let i = 0; i < padded.length - 1; i++) grams.push(padded.slice(i, i + 2));
+  return grams;
+}
+
+export function nameTokens(forms) {
+  const tokens = [];
+  for (const word of forms.words) for (const gram of bigrams(word)) tokens.push(`b:${gram}`);
+  for (const sk of forms.skeletons) tokens.push(`s:${sk}`);
+  return unique(tokens);
+}
+
+// --- §5 birth date and sex -----------------------------------------------------------------
+
+const trimBlanks = (text) => text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
+const pad = (n, width) => String(n).padStart(width, "0");
+const isLeap = (y) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+
+export function parseBirthDate(text) {
+  const value = trimBlanks(text ?? "");
+  if (!value) return {};
+  const match = /^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$/.exec(value);
+  if (!match) {
+    throw new InvalidField("birth_date", `'${value}' is not YYYY-MM-DD, YYYY-MM or YYYY`);
+  }
+  const year = Number(match[1]);
+  if (year < 1900 || year > 2199) {
+    throw new InvalidField("birth_date", `year ${year} is outside 1900-2199`);
+  }
+  if (match[2] === undefined) return { year };
+  const month = Number(match[2]);
+  if (month < 1 || month > 12) throw new InvalidField("birth_date", `month ${month} does not exist`);
+  if (match[3] === undefined) return { year, month };
+  const day = Number(match[3]);
+  const limit = month === 2 && !isLeap(year) ? 28 : DAYS[month - 1];
+  if (day < 1 || day > limit) {
+    throw new InvalidField("birth_date", `day ${day} does not exist in ${year}-${pad(month, 2)}`);
+  }
+  return { year, month, day };
+}
+
+export function parseSex(text) {
+  const value = trimBlanks(text ?? "").toUpperCase();
+  if (value && !["M", "F", "X"].includes(value)) {
+    throw new InvalidField("sex", `'${text}' is not M, F, X or empty`);
+  }
+  return value;
+}
+
+export function dateTokens(date, sex) {
+  const tokens = [];
+  if (date.year !== undefined) {
+    const y = date.year;
+    tokens.push(`y:${pad(y, 4)}`, `yy:${pad(y - 1, 4)}:${pad(y, 4)}`, `yy:${pad(y, 4)}:${pad(y + 1, 4)}`);
+    if (date.month !== undefined) {
+      const m = date.month;
+      tokens.push(`m:${pad(m, 2)}`, `ym:${pad(y, 4)}-${pad(m, 2)}`);
+      if (date.day !== undefined) {
+        const d = date.day;
+        const low = Math.min(m, d);
+        const high = Math.max(m, d);
+        tokens.push(
+          `d:${pad(d, 2)}`,
+          `md:${pad(m, 2)}-${pad(d, 2)}`,
+          `dm:${pad(low, 2)}-${pad(high, 2)}`,
+          `ymd:${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`,
+        );
+      }
+    }
+  }
+  if (sex) tokens.push(`sex:${sex}`);
+  return tokens;
+}
+
+// --- §1, §6 keys and bits ------------------------------------------------------------------
+
+const encoder = new TextEncoder();
+const subtle = () => globalThis.crypto.subtle;
+
+async function hmac(keyBytes, message) {
+  const key = await subtle().importKey("raw", keyBytes, { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
+  return new Uint8Array(await subtle().sign("HMAC", key, encoder.encode(message)));
+}
+
+const toHex = (bytes) => [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+export async function parseSecret(text) {
+  let document;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new Error("not a Balise secret file (not JSON)");
+  }
+  if (!document || typeof document !== "object" || document.format !== SECRET_FORMAT) {
+    throw new Error("not a Balise secret file (format field missing)");
+  }
+  if (document.version !== 1) throw new Error(`unsupported secret file version ${document.version}`);
+  if (typeof document.secret !== "string" || !/^[0-9a-fA-F]{64}$/.test(document.secret)) {
+    throw new Error("the secret field must hold 64 hexadecimal digits");
+  }
+  const secret = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) secret[i] = parseInt(document.secret.slice(2 * i, 2 * i + 2), 16);
+  const keyId = toHex(await hmac(secret, "balise:key-id")).slice(0, 16);
+  if (document.key_id !== keyId) {
+    throw new Error("the key_id does not match the secret (damaged or edited file)");
+  }
+  return {
+    keyId,
+    nameKey: await hmac(secret, `balise:v${SPEC_VERSION}:field:name`),
+    dateKey: await hmac(secret, `balise:v${SPEC_VERSION}:field:date`),
+  };
+}
+
+async function setTokens(bits, keyBytes, segment, tokens) {
+  for (const token of tokens) {
+    const k = BITS_PER_TOKEN[token.split(":", 1)[0]];
+    const digest = await hmac(keyBytes, token);
+    for (let i = 0; i < k; i++) {
+      const position = segment.offset + (((digest[2 * i] << 8) | digest[2 * i + 1]) % segment.bits);
+      bits[position >> 3] |= 0x80 >> (position & 7);
+    }
+  }
+}
+
+function toBase64(bytes) {
+  let text = "";
+  for (const b of bytes) text += String.fromCharCode(b);
+  return btoa(text);
+}
+
+const parsedSecrets = new Map();
+
+/**
+ * Encode one identity as `balise encode` does for a CSV row.
+ * @param {string} secret the text of the file written by `balise secret new`
+ * @param {{first_name?: string, last_name?: string, birth_date?: string, sex?: string}} identity
+ * @returns {Promise<{balise_encoding: string, balise_version: string, balise_key_id: string}>}
+ */
+export async function encodeIdentity(secret, identity) {
+  let keys = parsedSecrets.get(secret);
+  if (!keys) {
+    keys = await parseSecret(secret);
+    parsedSecrets.set(secret, keys);
+  }
+  const date = parseBirthDate(identity.birth_date ?? "");
+  const sex = parseSex(identity.sex ?? "");
+  const bits = new Uint8Array(TOTAL_BYTES);
+  await setTokens(bits, keys.nameKey, SEGMENTS.first_name, nameTokens(firstNameForms(identity.first_name ?? "")));
+  await setTokens(bits, keys.nameKey, SEGMENTS.last_name, nameTokens(lastNameForms(identity.last_name ?? "")));
+  await setTokens(bits, keys.dateKey, SEGMENTS.birth_date_sex, dateTokens(date, sex));
+  return {
+    balise_encoding: toBase64(bits),
+    balise_version: String(SPEC_VERSION),
+    balise_key_id: keys.keyId,
+  };
+}

@@ -1,0 +1,49 @@
+// Checks encoding.js against every test vector of docs/encoding.md (spec/vectors-v1.json).
+// Run: node --test tests/js/
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+
+import {
+  dateTokens,
+  encodeIdentity,
+  firstNameForms,
+  lastNameForms,
+  nameTokens,
+  parseBirthDate,
+  parseSex,
+} from "../../src/balise/static/balise/js/encoding.js";
+
+const vectorsUrl = new URL("../../src/balise/linkage/spec/vectors-v1.json", import.meta.url);
+const vectors = JSON.parse(readFileSync(vectorsUrl, "utf-8"));
+
+for (const [index, vector] of vectors.vectors.entries()) {
+  const label = `vector ${index}: ${JSON.stringify(vector.input)}`;
+
+  test(`${label} normalises as in Python`, () => {
+    assert.deepEqual(firstNameForms(vector.input.first_name).words, vector.first_name_words);
+    assert.deepEqual(nameTokens(firstNameForms(vector.input.first_name)), vector.first_name_tokens);
+    assert.deepEqual(lastNameForms(vector.input.last_name).words, vector.last_name_words);
+    assert.deepEqual(nameTokens(lastNameForms(vector.input.last_name)), vector.last_name_tokens);
+    if (!vector.expected.error) {
+      const tokens = dateTokens(parseBirthDate(vector.input.birth_date), parseSex(vector.input.sex));
+      assert.deepEqual(tokens, vector.date_tokens);
+    }
+  });
+
+  test(`${label} encodes bit for bit`, async () => {
+    if (vector.expected.error) {
+      await assert.rejects(encodeIdentity(vectors.secret_file, vector.input), (error) => {
+        assert.equal(error.field, vector.expected.error);
+        return true;
+      });
+    } else {
+      assert.deepEqual(await encodeIdentity(vectors.secret_file, vector.input), vector.expected);
+    }
+  });
+}
+
+test("a damaged secret file is refused", async () => {
+  const damaged = vectors.secret_file.replace(vectors.key_id, "0000000000000000");
+  await assert.rejects(encodeIdentity(damaged, { first_name: "Emma" }), /key_id does not match/);
+});

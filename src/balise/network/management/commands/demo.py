@@ -1,0 +1,237 @@
+"""`balise demo`: the demo network (organisations, stewards, recorders, platform roles).
+
+Idempotent: running it again creates nothing new and resets the demo passwords. It refuses to
+run without demo settings, because every account it makes has a published password.
+Synthetic situations (``--situations N --seed S``) come with the recording part.
+"""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import translation
+
+from balise.accounts.models import Organisation, OrgRole, PlatformRole, Region, Sector, User
+from balise.audit.services import record_event
+from balise.network.services import organisation_create, platform_role_set
+
+DEMO_PASSWORD = "demo-balise-2026"  # noqa: S105 - published on purpose: demo settings only
+DEMO_DOMAIN = "balise.test"  # reserved top-level domain (RFC 2606): no mail can reach anyone
+
+
+@dataclass(frozen=True)
+class DemoOrganisation:
+    slug: str
+    name: str
+    sector: Sector
+    region: Region
+    people: tuple[str, str, str]  # steward, recorder 1, recorder 2 (fictitious professionals)
+
+
+DEMO_ORGANISATIONS = (
+    DemoOrganisation(
+        "police",
+        "Zone de police Bruxelles-Capitale/Ixelles",
+        Sector.POLICE,
+        Region.BRUSSELS,
+        ("Nadia Benali", "Thomas Dubois", "Sarah Vermeulen"),
+    ),
+    DemoOrganisation(
+        "parquet",
+        "Parquet de Liège — section jeunesse",
+        Sector.JUSTICE,
+        Region.WALLONIA,
+        ("Marc Lambert", "Julie Renard", "Olivier Collard"),
+    ),
+    DemoOrganisation(
+        "saj",
+        "SAJ de Namur",
+        Sector.YOUTH_AID,
+        Region.WALLONIA,
+        ("Catherine Dupont", "Hugo Lemaire", "Amélie Gilson"),
+    ),
+    DemoOrganisation(
+        "asbl",
+        "Esperanto asbl — accompagnement des mineurs victimes",
+        Sector.ASSOCIATION,
+        Region.WALLONIA,
+        ("Isabelle Martin", "Youssef El Amrani", "Claire Thiry"),
+    ),
+    DemoOrganisation(
+        "cpvs",
+        "CPVS Bruxelles (CHU Saint-Pierre)",
+        Sector.HEALTH,
+        Region.BRUSSELS,
+        ("Dr Anne Claes", "Lucie Moreau", "Karim Haddad"),
+    ),
+    DemoOrganisation(
+        "mena",
+        "Centre d'observation et d'orientation pour MENA (Fedasil, Neder-Over-Heembeek)",
+        Sector.RECEPTION,
+        Region.BRUSSELS,
+        ("Pieter De Smet", "Fatou Diallo", "Jonas Peeters"),
+    ),
+    DemoOrganisation(
+        "politie",
+        "Politiezone Antwerpen — jeugd- en zedenzaken",
+        Sector.POLICE,
+        Region.FLANDERS,
+        ("Els Wouters", "Bram Jacobs", "Lotte Maes"),
+    ),
+)
+
+# (login, platform role, name): two analysts because a release needs a second approver.
+DEMO_PLATFORM_PEOPLE = (
+    ("admin", PlatformRole.ADMIN, "Valérie Administratrice"),
+    ("analyst", PlatformRole.ANALYST, "Koen Analist"),
+    ("analyst2", PlatformRole.ANALYST, "Marie Analyste"),
+    ("editor", PlatformRole.EDITOR, "Hélène Éditrice"),
+)
+
+
+@dataclass
+class Login:
+    email: str
+    role: str
+    organisation: str
+
+
+class Command(BaseCommand):
+    help = "Create the demo network (demo settings only) and print its logins."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--situations",
+            type=int,
+            default=0,
+            metavar="N",
+            help="synthetic situations to record (comes with the recording part; none yet)",
+        )
+        parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO:
+            raise CommandError(
+                "balise demo only runs with demo settings (BALISE_DEMO=1): it creates accounts "
+                "whose passwords are published. Nothing was changed."
+            )
+        # English output like every Balise command, whatever LANGUAGE_CODE says.
+        with translation.override("en"), transaction.atomic():
+            logins, created = self._load()
+            record_event(
+                "demo.loaded",
+                object_type="network",
+                details={
+                    "organisations_created": created["organisations"],
+                    "users_created": created["users"],
+                    "situations_requested": options["situations"],
+                },
+            )
+        self._print(logins, created)
+        if options["situations"]:
+            self.stdout.write(
+                "Situations come with the recording part of Balise: --situations and --seed "
+                "are accepted but nothing was recorded yet."
+            )
+
+    def _load(self) -> tuple[list[Login], dict[str, int]]:
+        created = {"organisations": 0, "users": 0}
+        logins: list[Login] = []
+        for spec in DEMO_ORGANISATIONS:
+            organisation = Organisation.objects.filter(name=spec.name).first()
+            if organisation is None:
+                organisation = organisation_create(
+                    actor=None, name=spec.name, sector=spec.sector, region=spec.region
+                )
+                created["organisations"] += 1
+            people = zip(
+                ("steward", "recorder1", "recorder2"),
+                (OrgRole.STEWARD, OrgRole.RECORDER, OrgRole.RECORDER),
+                spec.people,
+                strict=True,
+            )
+            for login, org_role, full_name in people:
+                email = f"{spec.slug}.{login}@{DEMO_DOMAIN}"
+                user, new = self._user(email, full_name, organisation, org_role)
+                created["users"] += new
+                logins.append(Login(email, str(org_role.label), organisation.name))
+        for login, platform_role, full_name in DEMO_PLATFORM_PEOPLE:
+            email = f"{login}@{DEMO_DOMAIN}"
+            user, new = self._user(email, full_name, None, None)
+            created["users"] += new
+            if user.platform_role != platform_role:
+                platform_role_set(actor=None, user=user, role=platform_role)
+            logins.append(Login(email, str(platform_role.label), ""))
+        return logins, created
+
+    def _user(
+        self,
+        email: str,
+        full_name: str,
+        organisation: Organisation | None,
+        org_role: OrgRole | None,
+    ) -> tuple[User, int]:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email,
+                DEMO_PASSWORD,
+                full_name=full_name,
+                organisation=organisation,
+                org_role=org_role or "",
+            )
+            record_event(
+                "demo.user_created",
+                organisation_id=user.organisation_id,
+                object_type="user",
+                object_id=user.pk,
+                details={"org_role": user.org_role},
+            )
+            return user, 1
+        changed = []
+        if user.organisation_id != (organisation.pk if organisation else None):
+            user.organisation = organisation
+            changed.append("organisation")
+        if user.org_role != (org_role or ""):
+            user.org_role = org_role or ""
+            changed.append("org_role")
+        if not user.is_active:
+            user.is_active = True
+            changed.append("is_active")
+        if not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            changed.append("password")
+        if changed:
+            user.save(update_fields=changed)
+        return user, 0
+
+    def _print(self, logins: list[Login], created: dict[str, int]) -> None:
+        self.stdout.write(
+            f"Demo network ready: {created['organisations']} organisations and "
+            f"{created['users']} accounts created this time "
+            f"({len(DEMO_ORGANISATIONS)} organisations, {len(logins)} accounts in all)."
+        )
+        width = max(len(login.email) for login in logins)
+        role_width = max(len(login.role) for login in logins)
+        self.stdout.write("")
+        self.stdout.write(
+            f"{'Email':<{width}}  {'Password':<16}  {'Role':<{role_width}}  Organisation"
+        )
+        self.stdout.write(f"{'-' * width}  {'-' * 16}  {'-' * role_width}  {'-' * 12}")
+        for login in logins:
+            self.stdout.write(
+                f"{login.email:<{width}}  {DEMO_PASSWORD:<16}  {login.role:<{role_width}}  "
+                f"{login.organisation}"
+            )
+        if settings.REQUIRE_MFA:
+            self.stdout.write(
+                "Two-factor authentication is required: each account enrols an authenticator app "
+                "at its first sign-in."
+            )
+        else:
+            self.stdout.write("Two-factor authentication is switched off in this demo.")

@@ -1,0 +1,145 @@
+"""Pages of the bulk import for stewards: upload, check result (errors or preview), confirm,
+errors as CSV, and an empty template. The work itself is in ``importing`` and runs as a job."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from balise.accounts.access import org_role_required
+from balise.accounts.models import OrgRole
+from balise.jobs.models import Job
+from balise.jobs.services import job_enqueue, job_start, kind_of, run_job
+from balise.situations.importing import (
+    HEADER_ALIASES,
+    ImportRefused,
+    check_size,
+    estimate_rows,
+    import_job,
+    issues_csv,
+)
+
+IMPORT_KIND = kind_of(import_job)
+SHOWN_ERRORS = 500
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (CSV or Excel .xlsx)"),
+        help_text=gettext_lazy(
+            "The output of “balise encode” with the situation columns; codes or French/Dutch "
+            "labels. Nothing is written before you confirm."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+
+def _import_job(request: HttpRequest, pk: int) -> Job:
+    return get_object_or_404(Job.objects.visible_to(request.user).filter(kind=IMPORT_KIND), pk=pk)
+
+
+def _launch(request: HttpRequest, content: bytes, mode: str) -> Job:
+    job = job_enqueue(
+        handler=import_job,
+        owner=request.user,
+        params={"mode": mode, "keep_payload": mode == "check"},
+        payload=content,
+        start=False,
+    )
+    job.params["result_url"] = reverse("situations_import:result", args=[job.pk])
+    job.save(update_fields=["params"])
+    if estimate_rows(content) <= settings.BALISE_IMPORT_SYNC_ROWS:
+        run_job(job.pk)  # small files: answer within the request
+    else:
+        job_start(job.pk)
+    return job
+
+
+@require_http_methods(["GET", "POST"])
+@org_role_required(OrgRole.STEWARD)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            check_size(upload.size or 0)
+        except ImportRefused as refused:
+            form.add_error("file", refused.issues[0].reason)
+        else:
+            job = _launch(request, upload.read(), "check")
+            return redirect("situations_import:result", pk=job.pk)
+    context = {
+        "form": form,
+        "max_mb": settings.BALISE_IMPORT_MAX_BYTES // 1_048_576,
+        "max_rows": settings.BALISE_IMPORT_MAX_ROWS,
+        "columns": [(name, aliases[0]) for name, aliases in HEADER_ALIASES.items()],
+    }
+    return render(
+        request, "situations/import_upload.html", context, status=422 if form.errors else 200
+    )
+
+
+@require_GET
+@org_role_required(OrgRole.STEWARD)
+def import_result(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _import_job(request, pk)
+    result = job.result or {}
+    errors = result.get("errors", [])
+    context = {
+        "job": job,
+        "result": result,
+        "mode": job.params.get("mode"),
+        "errors": errors[:SHOWN_ERRORS],
+        "more_errors": max(0, int(result.get("error_count", 0)) - SHOWN_ERRORS),
+        "can_confirm": (
+            job.status == Job.Status.SUCCEEDED
+            and job.params.get("mode") == "check"
+            and result.get("ok")
+            and bool(job.payload)
+        ),
+    }
+    return render(request, "situations/import_result.html", context)
+
+
+@require_POST
+@org_role_required(OrgRole.STEWARD)
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    check = _import_job(request, pk)
+    content = bytes(check.payload)
+    if not (
+        check.params.get("mode") == "check"
+        and check.status == Job.Status.SUCCEEDED
+        and check.result.get("ok")
+        and content
+    ):
+        raise Http404
+    # The upload moves to the apply job; the check job no longer holds a copy.
+    Job.objects.filter(pk=check.pk).update(payload=b"")
+    job = _launch(request, content, "apply")
+    return redirect("situations_import:result", pk=job.pk)
+
+
+@require_GET
+@org_role_required(OrgRole.STEWARD)
+def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _import_job(request, pk)
+    if not job.is_finished:
+        raise Http404
+    body = issues_csv(job.result.get("errors", []))
+    response = HttpResponse(body.encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="balise-import-{job.pk}-errors.csv"'
+    return response
+
+
+@require_GET
+@org_role_required(OrgRole.STEWARD)
+def import_template(request: HttpRequest) -> HttpResponse:
+    header = ";".join(aliases[0] for aliases in HEADER_ALIASES.values())
+    response = HttpResponse(("\ufeff" + header + "\r\n").encode("utf-8"), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="balise-import-template.csv"'
+    return response

@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("balise.accounts.urls")),
     path("audit/", include("balise.audit.urls")),
+    path("situations/", include("balise.situations.urls")),
     path("situations/import/", include("balise.situations.import_urls")),
     path("network/", include("balise.network.urls")),
     path("jobs/", include("balise.jobs.urls")),

@@ -1,0 +1,84 @@
+"""CSV and XLSX exports of situations, in the column names the import reads back.
+
+Cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
+return) get a leading apostrophe. Notes are never exported.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any, Final
+
+from django.http import HttpResponse
+from django.utils import timezone
+from openpyxl import Workbook
+
+from balise.situations.models import Situation
+from balise.situations.validation import FIELDS, MULTI_FIELDS
+
+COLUMNS: Final = (
+    *(name for name in FIELDS if name != "note"),
+    "dictionary_version",
+    "created_at",
+    "updated_at",
+)
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def _cell(situation: Situation, name: str) -> Any:
+    value = getattr(situation, name)
+    if name in MULTI_FIELDS:
+        return "|".join(value)
+    if name == "detection_month":
+        return value.strftime("%Y-%m")
+    if name in {"created_at", "updated_at"}:
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if name == "unaccompanied":
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    return value
+
+
+def rows(situations: Iterable[Situation]) -> Iterable[list[Any]]:
+    yield list(COLUMNS)
+    for situation in situations:
+        yield [
+            neutralise(cell) if isinstance(cell, str) else cell
+            for cell in (_cell(situation, name) for name in COLUMNS)
+        ]
+
+
+def _filename(extension: str) -> str:
+    return f"situations-{timezone.localdate().isoformat()}.{extension}"
+
+
+def csv_response(situations: Iterable[Situation]) -> HttpResponse:
+    buffer = io.StringIO()
+    # Semicolons and a BOM: what Excel expects on Belgian machines.
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerows(rows(situations))
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    return response
+
+
+def xlsx_response(situations: Iterable[Situation]) -> HttpResponse:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("situations")
+    for row in rows(situations):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    return response

@@ -13,6 +13,7 @@ urlpatterns = [
     path("situations/", include("balise.situations.urls")),
     path("situations/import/", include("balise.situations.import_urls")),
     path("network/", include("balise.network.urls")),
+    path("detection/", include("balise.detection.urls")),
     path("jobs/", include("balise.jobs.urls")),
     path("", include("balise.core.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Detection aid: a checklist of vulnerabilities and signs, a transparent rule, next steps."""

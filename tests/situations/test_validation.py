@@ -198,3 +198,13 @@ def test_it_validates_one_field_for_inline_feedback() -> None:
     assert [i.code for i in validate_field("age_years", "18")] == ["out_of_range"]
     assert validate_field("age_years", "14") == []
     assert [i.code for i in validate_field("forms", [])] == ["required"]
+
+
+def test_it_reads_back_an_exported_encoding_that_starts_with_plus() -> None:
+    encoding = "+" + VALID_ENCODING[1:]
+    cleaned = validate_situation_data(
+        valid_data(
+            identity_encoding="'" + encoding, identity_version="1", identity_key_id=VALID_KEY_ID
+        )
+    )
+    assert cleaned.identity_encoding == encoding

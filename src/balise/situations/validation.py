@@ -343,6 +343,9 @@ def _clean_identity(values: Mapping[str, object]) -> tuple[dict[str, str], list[
     }
     if not any(raw.values()):
         return raw, []
+    # Our exports prefix "'" to cells that start like a formula; base64 may start with "+".
+    if raw["identity_encoding"].startswith("'+"):
+        raw["identity_encoding"] = raw["identity_encoding"][1:]
     issues = [
         FieldIssue(
             name,

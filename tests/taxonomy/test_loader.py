@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import translation
@@ -138,13 +139,16 @@ def test_it_groups_signs_as_the_detection_tools_do() -> None:
     assert sum(len(entries) for _, entries in grouped) == len(signs.codes())
 
 
-def _document() -> dict[str, object]:
-    return json.loads((DATA_DIR / "v1" / "genders.json").read_text(encoding="utf-8"))
+def _document() -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(
+        (DATA_DIR / "v1" / "genders.json").read_text(encoding="utf-8")
+    )
+    return document
 
 
 def test_it_reports_a_missing_label() -> None:
     document = _document()
-    document["entries"][0]["labels"].pop("nl")  # type: ignore[index]  # JSON data
+    document["entries"][0]["labels"].pop("nl")
     assert validate_vocabulary("genders", document) == ["genders.girl: labels lacks a nl text"]
 
 

@@ -51,6 +51,8 @@ def test_it_locks_out_password_guessing_from_a_stolen_session(
         for i in range(5)
     ]
     assert statuses[-1] == 429
+    assert len(events("auth.reauth_failed")) == 5
+    assert len(events("auth.lockout")) == 1
 
 
 def test_it_refuses_a_short_or_common_password(client: Client, personas: Personas) -> None:

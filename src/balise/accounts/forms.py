@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from balise.accounts.models import OrgRole
+from balise.audit.services import record_event
 
 
 def reauthenticate(request: HttpRequest, password: str) -> bool:
@@ -19,7 +20,12 @@ def reauthenticate(request: HttpRequest, password: str) -> bool:
     if not user.is_authenticated:
         return False
     confirmed = authenticate(request, username=user.get_username(), password=password)
-    return confirmed is not None and confirmed.pk == user.pk
+    if confirmed is not None and confirmed.pk == user.pk:
+        return True
+    record_event("auth.reauth_failed", request=request)
+    if getattr(request, "axes_locked_out", False):
+        record_event("auth.lockout", request=request, details={"email": user.get_username()})
+    return False
 
 
 class LoginForm(AuthenticationForm):

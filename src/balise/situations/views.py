@@ -155,12 +155,26 @@ def _identity_refused(request: HttpRequest, situation: Situation | None) -> Http
     return None
 
 
+def _prefill(request: HttpRequest) -> dict[str, Any]:
+    """Signs and vulnerabilities handed over by the detection aid: ``?signs=a,b&vulnerabilities=c``.
+
+    Unknown codes are dropped; nothing else can be pre-filled this way.
+    """
+    values: dict[str, Any] = {}
+    for name in ("signs", "vulnerabilities"):
+        known = load()[name].codes()
+        codes = [code for code in request.GET.get(name, "").split(",") if code in known]
+        if codes:
+            values[name] = codes
+    return values
+
+
 @require_http_methods(["GET", "POST"])
 @org_role_required(OrgRole.RECORDER)
 def situation_create_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if request.method == "GET":
-        return _render_form(request, values={}, issues=[], situation=None)
+        return _render_form(request, values=_prefill(request), issues=[], situation=None)
     refused = _identity_refused(request, None)
     if refused:
         return refused

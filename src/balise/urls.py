@@ -3,6 +3,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from balise.api.routes import api
 from balise.core import views as core_views
 
 urlpatterns = [
@@ -10,10 +11,12 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("balise.accounts.urls")),
     path("audit/", include("balise.audit.urls")),
-    path("situations/", include("balise.situations.urls")),
     path("situations/import/", include("balise.situations.import_urls")),
+    path("situations/", include("balise.situations.urls")),
     path("network/", include("balise.network.urls")),
     path("detection/", include("balise.detection.urls")),
     path("jobs/", include("balise.jobs.urls")),
+    path("api/v1/", api.urls),
+    path("api/", include("balise.api.urls")),
     path("", include("balise.core.urls")),
 ]

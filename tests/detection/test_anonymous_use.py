@@ -30,7 +30,7 @@ def cookies_set(response: HttpResponseBase) -> set[str]:
     return {name for name, morsel in response.cookies.items() if morsel.value}
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_guidance")
 def test_it_writes_nothing_for_anonymous_use() -> None:
     client = Client(enforce_csrf_checks=True)
     before = row_counts()

@@ -51,3 +51,14 @@ def test_it_ships_defaults_for_every_key_and_language() -> None:
         assert "Child Focus" in names
         assert "CPVS" in names
         assert "SAJ" in names
+
+
+def test_it_seeds_every_key_and_language_in_the_migration() -> None:
+    import importlib
+
+    migration = importlib.import_module("balise.detection.migrations.0002_seed_guidance")
+    assert set(migration.SEED) == set(GuidanceKey.values)
+    for texts in migration.SEED.values():
+        assert set(texts) == {"fr", "nl", "en"}
+    for body in migration.SEED["contacts"].values():
+        assert len(parse_contacts(body)) >= 8

@@ -18,7 +18,7 @@ def test_it_has_a_stable_url() -> None:
     assert reverse("detection:guidance_edit", kwargs={"key": "high", "language": "nl"}) == URL
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_guidance")
 def test_it_saves_a_new_version_and_audits_it(client: Client, personas: Personas) -> None:
     login_verified(client, personas.admin)
     seeded = GuidanceVersion.objects.get(key="high", language="nl")
@@ -50,7 +50,7 @@ def test_it_saves_a_new_version_and_audits_it(client: Client, personas: Personas
     assert page.index("Bel eerst 101.") < page.index("Bel de jeugdsectie")
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_guidance")
 def test_it_uses_the_newest_version_on_the_result(client: Client, personas: Personas) -> None:
     login_verified(client, personas.admin)
     client.post("/detection/guidance/urgent/en/", {"body": "Call the duty officer on 0800 00 00."})
@@ -66,7 +66,7 @@ def test_it_uses_the_newest_version_on_the_result(client: Client, personas: Pers
     assert "Awel" not in html  # the older contact list is no longer shown
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_guidance")
 def test_it_saves_nothing_when_unchanged(client: Client, personas: Personas) -> None:
     login_verified(client, personas.admin)
     body = GuidanceVersion.objects.get(key="low", language="fr").body
@@ -76,7 +76,7 @@ def test_it_saves_nothing_when_unchanged(client: Client, personas: Personas) -> 
     assert "Aucune modification" in response.content.decode()
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_guidance")
 def test_it_names_the_bad_contact_line(client: Client, personas: Personas) -> None:
     login_verified(client, personas.admin)
     body = "Police | 101 | ok\n | 112 | no name\nChild Focus | call us | bad number"
@@ -90,7 +90,7 @@ def test_it_names_the_bad_contact_line(client: Client, personas: Personas) -> No
     assert GuidanceVersion.objects.filter(key="contacts", language="en").count() == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_guidance")
 def test_it_refuses_an_empty_text(client: Client, personas: Personas) -> None:
     login_verified(client, personas.admin)
     response = client.post(URL, {"body": "   "})
@@ -98,14 +98,14 @@ def test_it_refuses_an_empty_text(client: Client, personas: Personas) -> None:
     assert GuidanceVersion.objects.filter(key="high", language="nl").count() == 1
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_guidance")
 @pytest.mark.parametrize("path", ["/detection/guidance/nope/fr/", "/detection/guidance/high/de/"])
 def test_it_answers_404_for_unknown_texts(client: Client, personas: Personas, path: str) -> None:
     login_verified(client, personas.admin)
     assert client.get(path).status_code == 404
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_guidance")
 @pytest.mark.parametrize("who", ["recorder_a", "steward_a", "analyst", "editor", "loner"])
 def test_it_refuses_everyone_but_administrators(
     client: Client, personas: Personas, who: str
@@ -117,14 +117,14 @@ def test_it_refuses_everyone_but_administrators(
     assert AuditEvent.objects.filter(action="authz.denied").count() == 2
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_guidance")
 def test_it_sends_anonymous_to_sign_in(client: Client) -> None:
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_guidance")
 def test_it_refuses_other_methods(client: Client, personas: Personas) -> None:
     login_verified(client, personas.admin)
     assert client.put(URL).status_code == 405

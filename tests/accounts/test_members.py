@@ -7,10 +7,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balise.accounts import services
 from balise.accounts.models import OrgRole, User
-from tests.accounts.helpers import events
+from tests.accounts.helpers import events, sign_in_password
 from tests.conftest import Personas, login_verified, make_user
 
 MEMBERS = reverse("accounts:members")
@@ -131,3 +132,35 @@ def test_it_refuses_wrong_methods(client: Client, personas: Personas) -> None:
 
 def test_it_sends_an_anonymous_visitor_to_sign_in(client: Client, db: None) -> None:
     assert client.get(MEMBERS)["Location"].startswith(reverse("accounts:login"))
+
+
+def test_it_resets_a_member_second_factor(client: Client, personas: Personas) -> None:
+    member = personas.recorder_a
+    lost = login_verified(Client(), member)
+    services.recovery_codes_regenerate(user=member)
+    login_verified(client, personas.steward_a)
+    url = reverse("accounts:member_mfa_reset", args=[member.pk])
+    assert client.get(url).status_code == 405
+    assert client.post(url)["Location"] == MEMBERS
+    assert not TOTPDevice.objects.filter(user=member).exists()
+    assert services.recovery_codes_left(user=member) == 0
+    assert lost.get(reverse("accounts:account")).status_code == 302
+    assert events("member.mfa_reset")[0].object_id == str(member.pk)
+    # At the next sign-in the member enrols a new authenticator.
+    assert sign_in_password(Client(), member.email).startswith(reverse("accounts:mfa_setup"))
+
+
+def test_it_does_not_reset_another_organisation_or_oneself(
+    client: Client, personas: Personas
+) -> None:
+    login_verified(Client(), personas.recorder_b)  # gives recorder_b an authenticator
+    login_verified(client, personas.steward_a)
+    other = reverse("accounts:member_mfa_reset", args=[personas.recorder_b.pk])
+    assert client.post(other).status_code == 404
+    assert TOTPDevice.objects.filter(user=personas.recorder_b).exists()
+    own = reverse("accounts:member_mfa_reset", args=[personas.steward_a.pk])
+    assert client.post(own)["Location"] == MEMBERS
+    assert TOTPDevice.objects.filter(user=personas.steward_a).exists()
+    assert events("member.mfa_reset") == []
+    recorder = login_verified(Client(), personas.recorder_a)
+    assert recorder.post(own).status_code == 403

@@ -59,6 +59,7 @@ def test_it_ends_a_session_twelve_hours_after_sign_in(client: Client, personas: 
     session[AUTH_STARTED_AT] = int(time.time()) - 12 * 3600 - 1
     session.save()
     assert _signed_out(client)
+    assert events("auth.session_expired")[0].details == {"rule": "absolute"}
 
 
 def test_it_kills_the_session_at_sign_out(client: Client, personas: Personas) -> None:

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
+from balise.audit.services import record_event
+
 AUTH_STARTED_AT = "balise_auth_started_at"
 
 
@@ -23,5 +25,6 @@ class SessionLifetimeMiddleware:
             if started is None:
                 request.session[AUTH_STARTED_AT] = now
             elif now - int(started) > settings.SESSION_ABSOLUTE_SECONDS:
+                record_event("auth.session_expired", request=request, details={"rule": "absolute"})
                 logout(request)
         return self.get_response(request)

@@ -252,6 +252,26 @@ def member_deactivate(*, actor: User, member: User, request: HttpRequest | None 
     )
 
 
+@transaction.atomic
+def member_reset_mfa(*, actor: User, member: User, request: HttpRequest | None = None) -> None:
+    """Remove a member's authenticator and recovery codes (phone and codes lost).
+
+    Their sessions end; at the next sign-in they enrol a new authenticator. A steward uses this
+    only after checking the person's identity out of band; they cannot do it for themselves.
+    """
+    _require_same_organisation(actor, member)
+    if member.pk == actor.pk:
+        raise AccountError(_("Replace your own authenticator from My account."))
+    TOTPDevice.objects.filter(user=member).delete()
+    StaticDevice.objects.filter(user=member).delete()
+    member.session_epoch = F("session_epoch") + 1
+    member.save(update_fields=["session_epoch"])
+    member.refresh_from_db(fields=["session_epoch"])
+    record_event(
+        "member.mfa_reset", request=request, actor=actor, object_type="user", object_id=member.pk
+    )
+
+
 # --- The person's own account ------------------------------------------------------------------
 
 

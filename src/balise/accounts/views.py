@@ -415,6 +415,23 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @org_role_required(OrgRole.STEWARD)
+def member_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.member_of(_user(request), pk)
+    try:
+        services.member_reset_mfa(actor=_user(request), member=member, request=request)
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The second factor of %(email)s is removed; they set up a new one at next sign-in.")
+            % {"email": member.email},
+        )
+    return redirect("accounts:members")
+
+
+@require_POST
+@org_role_required(OrgRole.STEWARD)
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = selectors.invitation_of(_user(request), pk)
     try:

@@ -19,7 +19,11 @@ from balise.disclosure.model import (
     TableSpec,
 )
 from balise.disclosure.primary import class_disclosures, primary_suppressions
-from balise.disclosure.secondary import protect_release
+from balise.disclosure.secondary import (
+    protect_and_audit,
+    protect_release,
+    secondary_suppression,
+)
 from balise.disclosure.types import MARGIN
 
 __all__ = [
@@ -40,8 +44,10 @@ __all__ = [
     "child_records",
     "class_disclosures",
     "primary_suppressions",
+    "protect_and_audit",
     "protect_release",
     "release_from_json",
     "release_to_json",
+    "secondary_suppression",
     "suggest_coarsening",
 ]

@@ -35,6 +35,7 @@ from balise.disclosure.types import MARGIN, CellKey, JSONObject, SuppressionReas
 __all__ = ["AuditReport", "CellAudit", "ClassAudit", "audit_release"]
 
 FloatArray = npt.NDArray[np.float64]
+_ELSEWHERE = object()  # any code of a scope-only variable that no scope lists
 BoolArray = npt.NDArray[np.bool_]
 
 
@@ -182,6 +183,17 @@ class _Attack:
             )
             if relaxed.status == 3:  # the relaxation is unbounded, hence the integer program
                 return math.inf
+        else:
+            relaxed = linprog(
+                objective,
+                A_eq=a_eq if len(b_eq) else None,
+                b_eq=b_eq if len(b_eq) else None,
+                bounds=(0, None),
+                method="highs",
+            )
+        if relaxed.status == 0 and np.allclose(relaxed.x, np.rint(relaxed.x), atol=1e-9):
+            # The relaxed optimum is an integer table, hence also the integer optimum.
+            return float(round(float(expr @ np.rint(relaxed.x))))
         result = milp(
             objective,
             constraints=[LinearConstraint(a_eq, b_eq, b_eq)] if len(b_eq) else [],
@@ -232,6 +244,8 @@ def _partitions(specs: Sequence[TableSpec]) -> dict[str, list[list[object]]]:
             ]
         else:
             finest = list(universe)
+            if variable not in multi:  # only scopes name it: records elsewhere exist too
+                finest.append(_ELSEWHERE)
         blocks: dict[tuple[bool, ...], list[object]] = {}
         for code in finest:
             if isinstance(code, frozenset):

@@ -24,6 +24,9 @@ MAX_FINEST_CELLS = 200_000
 
 Atom = Code | frozenset[Code]
 
+#: The finest code standing for every code of a scope-only variable that no scope names.
+OUTSIDE_SCOPES = "\x00outside"
+
 
 class FinestSpace:
     """Atoms per variable and the 0/1 row of any cell over their product."""
@@ -65,6 +68,10 @@ class FinestSpace:
             ]
         else:
             finest = list(universe)
+            if not dimensions:
+                # A variable seen only in scopes (the month) also holds records outside every
+                # scope; they count in tables without that scope.
+                finest.append(OUTSIDE_SCOPES)
         groups: dict[tuple[bool, ...], Atom] = {}
         for code in finest:
             signature = tuple(_covers(s, code) for s in (*leaf_sets, *scopes))

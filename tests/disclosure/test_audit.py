@@ -1,0 +1,128 @@
+"""The independent audit: exact integer intervals, verdicts and reasons, checked by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from balise.disclosure import (
+    MARGIN,
+    Dimension,
+    DisclosureRules,
+    InconsistentReleaseError,
+    Release,
+    Table,
+    TableSpec,
+    audit_release,
+    build_table,
+)
+from balise.disclosure.types import CellKey, SuppressionReason
+from tests.disclosure.helpers import SEX, rows_from_counts
+
+TWO = Dimension.flat("arrondissement", ["a", "b"])
+COUNTS = {("a", "F"): 3, ("a", "M"): 20, ("b", "F"): 15, ("b", "M"): 30}
+RULES = DisclosureRules(class_disclosure=False)
+
+
+def _release(
+    suppressed: dict[CellKey, SuppressionReason],
+    counts: dict[tuple[str, str], int] = COUNTS,
+    rules: DisclosureRules = RULES,
+) -> Release:
+    rows = rows_from_counts(counts, ("arrondissement", "sex"))
+    table = build_table(TableSpec("t", "situations", (TWO, SEX)), rows)
+    return Release(
+        metadata={"id": "r"},
+        tables=(Table(spec=table.spec, values=table.values, suppressed=suppressed),),
+        rules=rules,
+    )
+
+
+def test_it_computes_exact_intervals_of_a_withheld_rectangle() -> None:
+    release = _release(
+        {("a", "F"): "threshold", ("a", "M"): "secondary", ("b", "F"): "secondary",
+         ("b", "M"): "secondary"}
+    )  # fmt: skip
+    report = audit_release(release)
+    intervals = {c.key: (c.lower, c.upper) for c in report.cells}
+    # Row a adds to 23, column F to 18, the table to 68: aF in [0, 18], the rest follows.
+    assert intervals == {
+        ("a", "F"): (0, 18),
+        ("a", "M"): (5, 23),
+        ("b", "F"): (0, 18),
+        ("b", "M"): (27, 45),
+    }
+    assert report.passed
+    first = report.cells[0]
+    assert (first.true_value, first.required_lower, first.required_upper) == (3, 0, 8)
+
+
+def test_it_fails_a_cell_recovered_from_its_margins() -> None:
+    report = audit_release(_release({("a", "F"): "threshold"}))
+    assert not report.passed
+    (cell,) = report.failures
+    assert cell.key == ("a", "F")
+    assert "determined" in cell.note
+
+
+def test_it_reports_an_unbounded_interval_when_totals_are_withheld() -> None:
+    # Nothing published bounds column F from above once it and the grand total are withheld.
+    counts = {("a", "F"): 3, ("a", "M"): 0, ("b", "F"): 15, ("b", "M"): 30}
+    suppressed: dict[CellKey, SuppressionReason] = {
+        ("a", "F"): "threshold", ("a", MARGIN): "secondary", ("b", "F"): "secondary",
+        (MARGIN, "F"): "secondary", ("b", MARGIN): "secondary", (MARGIN, MARGIN): "secondary",
+    }  # fmt: skip
+    report = audit_release(_release(suppressed, counts))
+    a_f = next(c for c in report.cells if c.key == ("a", "F"))
+    assert a_f.lower == 0
+    assert a_f.upper == math.inf
+    assert a_f.passed
+
+
+def test_it_reports_a_bound_forced_by_an_earlier_release_as_prior() -> None:
+    earlier = _release({})  # an old release published everything, aF = 3 included
+    current = _release({("a", "F"): "threshold"})
+    report = audit_release(current, earlier=[earlier])
+    (cell,) = report.cells
+    assert (cell.lower, cell.upper) == (3, 3)
+    assert cell.passed
+    assert cell.note.startswith("prior")
+
+
+def test_it_refuses_data_that_contradict_an_earlier_release() -> None:
+    earlier = _release({}, {**COUNTS, ("b", "M"): 31})
+    current = _release({("a", "F"): "threshold"})
+    with pytest.raises(InconsistentReleaseError):
+        audit_release(current, earlier=[earlier])
+
+
+def test_it_fails_a_provable_class_disclosure() -> None:
+    counts = {("a", "F"): 12, ("a", "M"): 0, ("b", "F"): 15, ("b", "M"): 30}
+    rules = DisclosureRules()
+    report = audit_release(_release({("a", "F"): "class"}, counts, rules))
+    assert not report.passed
+    check = next(c for c in report.class_checks if c.cell == {"arrondissement": "a", "sex": "F"})
+    assert check.margin == {"arrondissement": "a", "sex": MARGIN}
+    assert check.others_upper == 0
+    assert not check.passed
+
+
+def test_it_passes_a_class_disclosure_hidden_by_complementary_cells() -> None:
+    counts = {("a", "F"): 12, ("a", "M"): 0, ("b", "F"): 15, ("b", "M"): 30}
+    suppressed: dict[CellKey, SuppressionReason] = {
+        ("a", "F"): "class", ("a", "M"): "secondary", ("b", "F"): "secondary",
+        ("b", "M"): "secondary",
+    }  # fmt: skip
+    rules = DisclosureRules(class_dimensions=frozenset({"sex"}))
+    report = audit_release(_release(suppressed, counts, rules))
+    assert report.passed
+    assert {c.others_upper for c in report.class_checks} == {12}
+
+
+def test_it_reports_in_json() -> None:
+    report = audit_release(_release({("a", "F"): "threshold"}))
+    data = report.to_json()
+    assert data["passed"] is False
+    assert data["cells"][0]["interval"] == [3, 3]
+    assert data["cells"][0]["cell"] == {"arrondissement": "a", "sex": "F"}

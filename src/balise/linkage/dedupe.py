@@ -11,7 +11,7 @@ import numpy as np
 
 from balise.linkage.blocking import BlockingParams, candidate_pairs
 from balise.linkage.clustering import cluster_pairs
-from balise.linkage.kernels import score_pairs, segment_counts
+from balise.linkage.kernels import all_pairs_above, score_pairs, segment_counts
 from balise.linkage.scoring import ScoringParams
 from balise.linkage.spec import CURRENT
 
@@ -22,6 +22,9 @@ Progress = Callable[[str], None]
 class DedupeParams:
     blocking: BlockingParams = field(default_factory=BlockingParams)
     scoring: ScoringParams = field(default_factory=ScoringParams)
+    # Up to this many records every pair is scored (exact, and fast enough: 20k records are
+    # 200M pairs, about a second on two cores); beyond it MinHash LSH blocking takes over.
+    exhaustive_up_to: int = 20_000
 
 
 @dataclass(frozen=True)
@@ -48,10 +51,13 @@ def dedupe_words(
     if len(words) == 0:
         return DedupeResult(np.empty(0, np.int64), 0, 0)
     counts = segment_counts(words)
-    say("candidates")
-    left, right = candidate_pairs(words, params.blocking)
-    say("scores")
     weights = params.scoring.weights
+    say("candidates")
+    if len(words) <= params.exhaustive_up_to:
+        left, right = all_pairs_above(words, counts, weights, params.scoring.threshold)
+    else:
+        left, right = candidate_pairs(words, params.blocking)
+    say("scores")
     scores = score_pairs(words, counts, left, right, weights)
     say("clusters")
     labels = cluster_pairs(

@@ -27,5 +27,5 @@ WEIGHTS_V1 = np.array(
 @dataclass(frozen=True)
 class ScoringParams:
     weights: np.ndarray[Any, Any] = field(default_factory=lambda: WEIGHTS_V1.copy())
-    threshold: float = 4.0  # a pair links when its score reaches this
+    threshold: float = 3.5  # a pair links when its score reaches this
     veto: float = -1.0  # a cluster merge is refused when any cross pair scores below this

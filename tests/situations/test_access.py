@@ -1,6 +1,8 @@
 """Who may reach each situation URL: outsiders get 404, wrong roles 403, wrong methods 405.
 
-(Stays until the shared role x organisation matrix in tests/matrix covers these URLs.)
+The shared matrix (tests/matrix/specs/situations.py) checks the same rules for every persona;
+these tests add what it does not: unknown ids, an edit posted across organisations changing
+nothing, and members reaching every page.
 """
 
 from __future__ import annotations

@@ -158,12 +158,15 @@ def test_it_protects_children_known_to_several_sectors() -> None:
 
 # -- property tests: random microdata through protect -> audit -----------------------------
 
+SECTOR = Dimension.flat("sector", ["police", "health", "youth"], multi_valued=True)
 SPECS = (
     TableSpec("place_sex", "situations", (PLACE, SEX)),
     TableSpec("province_age", "situations", (PROVINCE, AGE_BAND)),
     TableSpec("sex_age", "situations", (SEX, AGE_BAND)),
     TableSpec("arrondissement", "situations", (ARRONDISSEMENT,)),
     TableSpec("sex_first_half", "situations", (SEX,), scope={"month": frozenset(MONTHS[:6])}),
+    TableSpec("children_sector_sex", "children", (SECTOR, SEX)),
+    TableSpec("children_place", "children", (PLACE,)),
 )
 
 record = st.fixed_dictionaries(
@@ -172,11 +175,13 @@ record = st.fixed_dictionaries(
         "sex": st.sampled_from(["F", "M"]),
         "age": st.sampled_from(["3", "9", "13", "16"]),
         "month": st.sampled_from(["2025-02", "2025-05", "2025-08", "2025-11"]),
+        "child": st.integers(0, 40),
+        "sector": st.sampled_from(["police", "health", "youth"]),
     }
 )
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     rows=st.lists(record, min_size=0, max_size=120),
     tables=st.lists(st.sampled_from(SPECS), min_size=1, max_size=4, unique_by=lambda s: s.name),
@@ -197,7 +202,7 @@ def test_it_always_yields_releases_that_pass_the_audit(
                 assert 1 <= table.true_value(key) < rules.threshold
 
 
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=st.lists(record, min_size=10, max_size=120))
 def test_it_always_protects_an_annual_release_against_the_half_year(rows: list[Row]) -> None:
     spec = (PLACE, SEX)

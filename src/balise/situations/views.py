@@ -23,6 +23,7 @@ from balise.audit.services import record_event
 from balise.situations import exporting
 from balise.situations.filters import apply_filters, filter_form, parse_filters
 from balise.situations.formdata import (
+    LABELS,
     build_fields,
     identity_errors,
     raw_input,
@@ -117,9 +118,9 @@ def _render_form(
     fields = build_fields(values, issues)
     summary = [
         {
-            "message": issue.message,
+            "text": _("%(label)s: %(message)s")
+            % {"label": fields[issue.field].label, "message": issue.message},
             "target": fields[issue.field].first_id,
-            "label": fields[issue.field].label,
         }
         for issue in issues
         if issue.field in fields
@@ -229,7 +230,7 @@ def situation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return [vocab.label(code) if code in vocab else code for code in codes]
 
     lists = [
-        (str(build_fields({})[name].label), labels(vocabulary, getattr(situation, name)))
+        (str(LABELS[name]), labels(vocabulary, getattr(situation, name)))
         for name, vocabulary in MULTI_FIELDS.items()
     ]
     return render(

@@ -129,3 +129,11 @@ def test_it_refuses_other_methods(client: Client, personas: Personas) -> None:
     login_verified(client, personas.admin)
     assert client.put(URL).status_code == 405
     assert client.delete(URL).status_code == 405
+
+
+@pytest.mark.usefixtures("seeded_guidance")
+def test_it_shows_the_error_of_an_empty_post(client: Client, personas: Personas) -> None:
+    login_verified(client, personas.admin)
+    response = client.post(URL, {}, headers={"accept-language": "en"})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()

@@ -175,7 +175,8 @@ def guidance_edit(request: HttpRequest, key: str, language: str) -> HttpResponse
     if key not in GuidanceKey.values or language not in dict(settings.LANGUAGES):
         raise Http404
     current = current_guidance(key, language)
-    form = GuidanceForm(request.POST or None, key=key, initial={"body": current.body})
+    data = request.POST if request.method == "POST" else None
+    form = GuidanceForm(data, key=key, initial={"body": current.body})
     if request.method == "POST" and form.is_valid():
         saved = guidance_update(
             key=key,

@@ -6,13 +6,13 @@ from typing import Any
 
 from django.core.checks import CheckMessage, Error, register
 
-from balise.taxonomy.loader import DATA_DIR, validate_version_dir
+from balise.taxonomy.loader import DATA_DIR, available_versions, validate_version_dir
 
 
 @register()
 def check_dictionary(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     return [
         Error(problem, id="balise.taxonomy.E001")
-        for version_dir in sorted(p for p in DATA_DIR.iterdir() if p.is_dir())
-        for problem in validate_version_dir(version_dir)
+        for version in available_versions()
+        for problem in validate_version_dir(DATA_DIR / f"v{version}")
     ]

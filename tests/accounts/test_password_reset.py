@@ -110,5 +110,11 @@ def test_it_writes_the_email_in_the_visitor_language(client: Client, personas: P
     assert "wachtwoord" in mail.outbox[0].subject.lower()
 
 
-def test_it_refuses_other_methods(client: Client, db: None) -> None:
-    assert client.delete(RESET).status_code == 405
+def test_it_refuses_other_methods(client: Client, personas: Personas) -> None:
+    client.post(RESET, {"email": personas.recorder_a.email})
+    link = _link_from_email()
+    for method in ("put", "patch", "delete"):
+        assert getattr(client, method)(RESET).status_code == 405
+        assert getattr(client, method)(link).status_code == 405
+        assert getattr(client, method)(reverse("accounts:password_reset_done")).status_code == 405
+    assert client.post(reverse("accounts:password_reset_complete")).status_code == 405

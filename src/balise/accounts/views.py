@@ -329,13 +329,16 @@ class BalisePasswordResetConfirmView(PasswordResetConfirmView):
         return response
 
 
-password_reset = BalisePasswordResetView.as_view()
-password_reset_done = PasswordResetDoneView.as_view(
-    template_name="accounts/password_reset_done.html"
+# Django's class-based views would treat PUT like POST (and answer any method on a bad link):
+# the method filter comes first, as on every other view.
+_GET_POST = require_http_methods(["GET", "POST"])
+password_reset = _GET_POST(BalisePasswordResetView.as_view())
+password_reset_done = require_GET(
+    PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
 )
-password_reset_confirm = BalisePasswordResetConfirmView.as_view()
-password_reset_complete = PasswordResetCompleteView.as_view(
-    template_name="accounts/password_reset_complete.html"
+password_reset_confirm = _GET_POST(BalisePasswordResetConfirmView.as_view())
+password_reset_complete = require_GET(
+    PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html")
 )
 
 

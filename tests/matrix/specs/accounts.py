@@ -74,11 +74,5 @@ SPECS = [
 ]
 
 # Cells that fail today for a known reason ("NAME METHOD" -> reason); the matrix fails once they
-# pass, so the entry goes away with the fix (wrapping these views in require_http_methods).
-_ANY_METHOD = "Django's PasswordResetConfirmView answers an invalid link from dispatch, any method"
-KNOWN_GAPS = {
-    "accounts:password_reset PUT": "Django's FormView treats PUT like POST",
-    "accounts:password_reset_confirm PUT": _ANY_METHOD,
-    "accounts:password_reset_confirm PATCH": _ANY_METHOD,
-    "accounts:password_reset_confirm DELETE": _ANY_METHOD,
-}
+# pass, so the entry goes away with the fix. (The password-reset views now filter methods.)
+KNOWN_GAPS: dict[str, str] = {}

@@ -72,12 +72,3 @@ def test_it_is_idempotent_and_audited(settings: LazySettings) -> None:
     assert AuditEvent.objects.filter(action="network.organisation_created").count() == counts[0]
     assert AuditEvent.objects.filter(action="demo.user_created").count() == counts[1]
     assert verify_chain().ok
-
-
-@pytest.mark.django_db
-def test_it_accepts_situations_and_seed_but_records_none_yet(settings: LazySettings) -> None:
-    settings.DEMO = True
-    output = run("--situations", "50", "--seed", "7")
-    assert "Situations come with the recording part" in output
-    event = AuditEvent.objects.get(action="demo.loaded")
-    assert event.details["situations_requested"] == 50

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.utils import translation
 
 from balise.accounts.models import Organisation, PlatformRole, Region, Sector
 from balise.audit.models import AuditEvent
 from balise.audit.services import verify_chain
 from balise.network import services
 from tests.conftest import Personas
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    # Error messages are translated; these tests read the English ones.
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.django_db

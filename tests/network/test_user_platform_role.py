@@ -41,7 +41,10 @@ def test_it_removes_a_platform_role(personas: Personas, signed_in: SignIn) -> No
 def test_it_explains_why_the_last_administrator_stays(
     personas: Personas, signed_in: SignIn
 ) -> None:
-    response = signed_in(personas.admin).post(url(personas.admin.pk), {"role": ""}, follow=True)
+    client = signed_in(personas.admin)
+    response = client.post(
+        url(personas.admin.pk), {"role": ""}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert "at least one administrator" in response.content.decode()
     personas.admin.refresh_from_db()
     assert personas.admin.is_administrator

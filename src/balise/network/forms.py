@@ -21,3 +21,7 @@ class PlatformRoleForm(forms.Form):
 
 class UserSearchForm(forms.Form):
     q = forms.CharField(label=_("Email or name contains"), max_length=100, required=False)
+
+
+class StewardInviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email address of the steward"), max_length=254)

@@ -7,11 +7,25 @@ for the system itself (``balise demo``).
 
 from __future__ import annotations
 
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balise.accounts.models import Organisation, PlatformRole, Region, Sector, User
+from balise.accounts.models import (
+    Invitation,
+    Organisation,
+    OrgRole,
+    PlatformRole,
+    Region,
+    Sector,
+    User,
+)
+from balise.accounts.services import INVITATION_LIFETIME, IssuedInvitation, hash_token
 from balise.audit.services import record_event
 
 
@@ -132,3 +146,63 @@ def platform_role_set(
         details={"role": role, "previous": previous},
     )
     return user
+
+
+@transaction.atomic
+def steward_invite(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    email: str,
+    request: HttpRequest | None = None,
+) -> IssuedInvitation:
+    """Invite a steward into ``organisation`` (how a new organisation gets its first member).
+
+    The invitation is the same as a steward's (accounts.Invitation, accepted at the same link);
+    a pending invitation of the same address to the same organisation is replaced.
+    """
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError as exc:
+        raise NetworkError(_("Enter a valid email address.")) from exc
+    if User.objects.filter(email__iexact=email).exists():
+        raise NetworkError(
+            _(
+                "This address already has a Balise account. "
+                "A person may belong to one organisation only."
+            )
+        )
+    now = timezone.now()
+    for previous in Invitation.objects.pending().filter(organisation=organisation, email=email):
+        previous.revoked_at = now
+        previous.save(update_fields=["revoked_at"])
+        record_event(
+            "invitation.revoked",
+            request=request,
+            actor=actor,
+            organisation_id=organisation.pk,
+            object_type="invitation",
+            object_id=previous.pk,
+            details={"reason": "replaced"},
+        )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email=email,
+        role=OrgRole.STEWARD,
+        token_hash=hash_token(token),
+        invited_by=actor,
+        created_at=now,
+        expires_at=now + INVITATION_LIFETIME,
+    )
+    record_event(
+        "invitation.created",
+        request=request,
+        actor=actor,
+        organisation_id=organisation.pk,
+        object_type="invitation",
+        object_id=invitation.pk,
+        details={"email": email, "role": OrgRole.STEWARD.value, "by": "administrator"},
+    )
+    return IssuedInvitation(invitation=invitation, token=token)

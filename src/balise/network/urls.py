@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.organisation_list, name="organisations"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("organisations/<int:pk>/invite-steward/", views.steward_invite, name="steward_invite"),
     path("users/", views.user_list, name="users"),
     path("users/<int:pk>/platform-role/", views.user_platform_role, name="user_platform_role"),
 ]

@@ -11,9 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from balise.accounts.access import platform_role_required
+from balise.accounts.emails import send_invitation
 from balise.accounts.models import Organisation, PlatformRole, User
 from balise.network import selectors, services
-from balise.network.forms import OrganisationForm, PlatformRoleForm, UserSearchForm
+from balise.network.forms import (
+    OrganisationForm,
+    PlatformRoleForm,
+    StewardInviteForm,
+    UserSearchForm,
+)
 
 USERS_PER_PAGE = 50
 
@@ -77,6 +83,34 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("network:organisations")
     return render(
         request, "network/organisation_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@platform_role_required(PlatformRole.ADMIN)
+def steward_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, pk=pk)
+    form = StewardInviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued = services.steward_invite(
+                actor=_admin(request),
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                request=request,
+            )
+        except services.NetworkError as exc:
+            form.add_error("email", str(exc))
+        else:
+            send_invitation(request, issued)
+            messages.success(
+                request,
+                _("Invitation sent to %(email)s to become steward of %(name)s.")
+                % {"email": issued.invitation.email, "name": organisation.name},
+            )
+            return redirect("network:organisations")
+    return render(
+        request, "network/steward_invite.html", {"form": form, "organisation": organisation}
     )
 
 

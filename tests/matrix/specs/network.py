@@ -10,6 +10,12 @@ SPECS = [
         {"GET": ADMINS, "POST": ADMINS},
         kwargs=lambda p: {"pk": p.org_a.pk},
     ),
+    UrlSpec(
+        "network:steward_invite",
+        {"GET": ADMINS, "POST": ADMINS},
+        kwargs=lambda p: {"pk": p.org_a.pk},
+        data=lambda p: {"email": "new.steward@example.org"},
+    ),
     UrlSpec("network:users", {"GET": ADMINS}),
     UrlSpec(
         "network:user_platform_role",

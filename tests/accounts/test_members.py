@@ -164,3 +164,17 @@ def test_it_does_not_reset_another_organisation_or_oneself(
     assert events("member.mfa_reset") == []
     recorder = login_verified(Client(), personas.recorder_a)
     assert recorder.post(own).status_code == 403
+
+
+def test_it_lets_a_steward_leave_when_another_steward_remains(
+    client: Client, personas: Personas
+) -> None:
+    services.member_set_role(
+        actor=personas.steward_a, member=personas.recorder_a, role=OrgRole.STEWARD
+    )
+    login_verified(client, personas.steward_a)
+    response = client.post(_deactivate_url(personas.steward_a))
+    assert response["Location"] == reverse("accounts:login")
+    personas.steward_a.refresh_from_db()
+    assert not personas.steward_a.is_active
+    assert client.get(MEMBERS)["Location"].startswith(reverse("accounts:login"))

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from balise.accounts.models import Organisation, OrgRole, Region, Sector
+from tests.a11y import assert_no_serious_axe_violations
 from tests.conftest import PASSWORD, make_user
 
 
@@ -27,6 +28,7 @@ def test_it_enrols_and_verifies_a_second_factor(page: Page, live_server: LiveSer
     make_user("charlie@example.org", organisation=organisation, org_role=OrgRole.RECORDER)
 
     page.goto(live_server.url + "/accounts/login/")
+    assert_no_serious_axe_violations(page)
     page.fill("#id_username", "charlie@example.org")
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Se connecter").click()
@@ -36,15 +38,19 @@ def test_it_enrols_and_verifies_a_second_factor(page: Page, live_server: LiveSer
     )
     qr = page.get_by_role("img", name="Code QR pour ajouter Balise")
     assert (qr.get_attribute("src") or "").startswith("data:image/svg+xml")
+    assert qr.evaluate("img => img.naturalWidth") > 0  # the CSP lets the data: image load
+    assert_no_serious_axe_violations(page)
     secret = page.get_by_test_id("totp-secret").inner_text()
     enrolment_code = _code(secret)
     page.fill("#id_code", enrolment_code)
     page.get_by_role("button", name="Confirmer").click()
     expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
+    assert_no_serious_axe_violations(page)
     page.get_by_role("link", name="J'ai conservé mes codes, continuer").click()
 
     page.goto(live_server.url + "/accounts/me/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Mon compte")
+    assert_no_serious_axe_violations(page)
     page.locator("form[action='/accounts/logout/'] button").first.click()
 
     # Second sign-in: the code step. The enrolment code is spent (replay refused); a code of a
@@ -56,6 +62,7 @@ def test_it_enrols_and_verifies_a_second_factor(page: Page, live_server: LiveSer
     page.fill("#id_code", enrolment_code)
     page.get_by_role("button", name="Vérifier").click()
     expect(page.locator(".errorlist")).to_contain_text("Ce code n'est pas valide")
+    assert_no_serious_axe_violations(page)
     page.wait_for_timeout(1100)  # django-otp's throttle after one failure lasts one second
     page.fill("#id_code", _code(secret, steps_ahead=1))
     page.get_by_role("button", name="Vérifier").click()

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django_otp import verify_token as otp_verify_token
 from django_otp.models import Device
@@ -30,6 +31,7 @@ from balise.audit.services import record_event
 INVITATION_LIFETIME = timedelta(days=7)
 RECOVERY_CODE_COUNT = 10
 RECOVERY_DEVICE_NAME = "recovery"
+_RECOVERY_SALT = "balise.accounts.recovery_code"
 
 
 class AccountError(Exception):
@@ -331,7 +333,9 @@ def _new_recovery_codes(user: User) -> list[str]:
     )
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=recovery_code_digest(code)) for code in codes
+    )
     return codes
 
 
@@ -345,6 +349,17 @@ def _digits(code: str) -> str:
 
 def normalise_recovery_code(code: str) -> str:
     return "".join(ch for ch in code.lower() if ch.isalnum())
+
+
+def recovery_code_digest(code: str) -> str:
+    """What is stored for a recovery code: a keyed hash, so a copy of the database reveals none.
+
+    django-otp keeps static tokens in a 16-character column and compares them as given; we store
+    64 bits of HMAC-SHA256 under the ``SECRET_KEY`` (held outside the database) instead of the
+    code itself (ASVS 6.5.2). Rotating ``SECRET_KEY`` therefore voids existing recovery codes.
+    """
+    normalised = normalise_recovery_code(code)
+    return salted_hmac(_RECOVERY_SALT, normalised, algorithm="sha256").hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -370,7 +385,7 @@ def mfa_check(*, user: User, code: str, request: HttpRequest | None = None) -> M
         token, recovery = digits, False
     else:
         device = StaticDevice.objects.filter(user=user, confirmed=True).first()
-        token, recovery = normalise_recovery_code(code), True
+        token, recovery = recovery_code_digest(code), True
     if device is None:
         record_event("auth.mfa_failed", request=request, actor=user, details={"reason": "device"})
         return MfaCheck(device=None)

@@ -118,3 +118,18 @@ def test_it_refuses_other_methods(client: Client, personas: Personas) -> None:
         assert getattr(client, method)(link).status_code == 405
         assert getattr(client, method)(reverse("accounts:password_reset_done")).status_code == 405
     assert client.post(reverse("accounts:password_reset_complete")).status_code == 405
+
+
+def test_it_stops_emailing_one_address_after_three_requests_an_hour(
+    client: Client, personas: Personas
+) -> None:
+    answers = {
+        client.post(RESET, {"email": personas.recorder_a.email})["Location"] for _ in range(5)
+    }
+    assert answers == {reverse("accounts:password_reset_done")}
+    assert len(mail.outbox) == 3
+    sent = [e.details["sent"] for e in events("auth.password_reset_requested")]
+    assert sent == [True, True, True, False, False]
+    # Another address is not affected.
+    client.post(RESET, {"email": personas.steward_a.email})
+    assert len(mail.outbox) == 4

@@ -26,6 +26,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balise.accounts.models import Invitation, OrgRole, User
+from balise.audit.models import AuditEvent
 from balise.audit.services import record_event
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -420,3 +421,17 @@ def mfa_check(*, user: User, code: str, request: HttpRequest | None = None) -> M
             object_id=verified.pk,
         )
     return MfaCheck(device=verified, used_recovery_code=recovery)
+
+
+def password_reset_requests_recently(*, email: str, within: timedelta = timedelta(hours=1)) -> int:
+    """How many reset emails went to ``email`` lately, counted from the audit log.
+
+    The audit log is the one record shared by every server process, so the limit holds however
+    many workers run.
+    """
+    return AuditEvent.objects.filter(
+        action="auth.password_reset_requested",
+        created_at__gte=timezone.now() - within,
+        details__email=email,
+        details__sent=True,
+    ).count()

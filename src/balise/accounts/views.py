@@ -53,6 +53,7 @@ from balise.accounts.models import OrgRole, User
 from balise.audit.services import record_event
 
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+RESET_EMAILS_PER_HOUR = 3  # per address, against inbox flooding (ASVS 2.4.1)
 
 
 def _user(request: HttpRequest) -> User:
@@ -305,16 +306,20 @@ class BalisePasswordResetView(PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form: PasswordResetForm) -> HttpResponse:
-        email = str(form.cleaned_data["email"])
+        email = _clip(str(form.cleaned_data["email"]).lower())
         known = next(iter(form.get_users(email)), None)
+        flooded = services.password_reset_requests_recently(email=email) >= RESET_EMAILS_PER_HOUR
         record_event(
             "auth.password_reset_requested",
             request=self.request,
             actor=known,
             object_type="user" if known else "",
             object_id=known.pk if known else "",
-            details={"email": _clip(email.lower())},
+            details={"email": email, "sent": bool(known) and not flooded},
         )
+        if flooded:
+            # Same answer as always (no enumeration), but no more email to that inbox this hour.
+            return HttpResponseRedirect(self.get_success_url())
         return super().form_valid(form)
 
 

@@ -87,3 +87,9 @@ def test_it_uses_the_same_number_of_queries_for_more_rows(
         client.get(URL)
     assert len(many.captured_queries) == len(few.captured_queries)
     assert len(many.captured_queries) <= 10
+
+
+def test_it_offers_the_import_to_stewards_only(personas: Personas, signed_in: SignIn) -> None:
+    import_url = reverse("situations_import:upload")
+    assert import_url in signed_in(personas.steward_a).get(URL).content.decode()
+    assert import_url not in signed_in(personas.recorder_a).get(URL).content.decode()

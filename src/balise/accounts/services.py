@@ -305,7 +305,7 @@ def mfa_enrol(
     """
     if device.user_id != user.pk or device.confirmed:
         raise AccountError(_("This authenticator cannot be confirmed."))
-    if not device.verify_token(_digits(code)):
+    if not device.verify_token(_without_spaces(code)):
         record_event("auth.mfa_failed", request=request, actor=user, details={"step": "enrol"})
         return None
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -344,7 +344,7 @@ def recovery_codes_left(*, user: User) -> int:
     return int(StaticToken.objects.filter(device__user=user, device__confirmed=True).count())
 
 
-def _digits(code: str) -> str:
+def _without_spaces(code: str) -> str:
     return "".join(ch for ch in code if not ch.isspace())
 
 
@@ -378,7 +378,7 @@ def mfa_check(*, user: User, code: str, request: HttpRequest | None = None) -> M
     TOTP codes cannot be replayed: django-otp keeps the last accepted time step (``last_t``)
     and accepts only later ones; recovery codes are deleted when used.
     """
-    digits = _digits(code)
+    digits = _without_spaces(code)
     if digits.isdigit() and len(digits) == 6:
         device: Device | None = (
             TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()

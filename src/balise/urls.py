@@ -16,7 +16,7 @@ urlpatterns = [
     path("network/", include("balise.network.urls")),
     path("detection/", include("balise.detection.urls")),
     path("jobs/", include("balise.jobs.urls")),
+    path("api/", include("balise.api.urls")),  # token pages, docs, /api/v1/ index
     path("api/v1/", api.urls),
-    path("api/", include("balise.api.urls")),
     path("", include("balise.core.urls")),
 ]

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
@@ -32,6 +33,7 @@ api = NinjaAPI(
     auth=TokenAuth(),
     urls_namespace="api",
     docs_url=None,  # the docs page is served by balise.api.views.api_docs, for signed-in people
+    docs_decorator=require_GET,  # applies to openapi.json: other methods answer 405
 )
 api.add_router("/dictionary", dictionary_router)
 api.add_router("/situations", situations_router)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from ninja.openapi.views import openapi_view
@@ -63,6 +64,20 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     token_revoke(token=token, request=request)
     messages.success(request, _("The token %(prefix)s… is revoked.") % {"prefix": token.prefix})
     return redirect("api_tokens:list")
+
+
+@require_GET
+def api_index(request: HttpRequest) -> JsonResponse:
+    """/api/v1/: where things are (public; ninja's own root view only answers 404)."""
+    return JsonResponse(
+        {
+            "version": "1",
+            "openapi": reverse("api:openapi-json"),
+            "docs": reverse("api_tokens:docs"),
+            "dictionary": reverse("api:dictionary_index"),
+            "situations": reverse("api:situation_list"),
+        }
+    )
 
 
 @require_GET

@@ -23,7 +23,7 @@ messages: $(VENV)/.installed
 	cd src/balise && ../../$(BIN)/django-admin compilemessages --ignore="__pycache__" >/dev/null
 
 run: install
-	mkdir -p var
+	mkdir -p "$${BALISE_VAR_DIR:-var}"
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEMO_ENV) $(BIN)/balise demo
 	@echo "Balise is starting at http://127.0.0.1:$(PORT) (demo settings; Ctrl-C stops it)"

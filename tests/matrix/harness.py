@@ -6,6 +6,7 @@ harness derives what each request must answer:
 
 - a method the URL does not accept: 405, for everyone (method checks come first);
 - anonymous, not public: a redirect to the sign-in page;
+- signed in without the second factor, not public: a redirect to the MFA step;
 - signed in without the role: 403, and an ``authz.denied`` audit event;
 - allowed, own organisation's object: 2xx or 3xx;
 - allowed, another organisation's object: 404 (nothing is guessable).
@@ -36,7 +37,10 @@ PERSONA_ATTRIBUTES = {
     "loner": "loner",  # signed in, no organisation, no platform role
 }
 SIGNED_IN = frozenset(PERSONA_ATTRIBUTES)
-EVERYONE = SIGNED_IN | {ANONYMOUS}
+# The administrator, signed in with their password but not (yet) their second factor: every page
+# that is not public answers with the MFA step, except the pages that list this persona.
+UNVERIFIED = "unverified"
+EVERYONE = SIGNED_IN | {ANONYMOUS, UNVERIFIED}
 ORG_MEMBERS = frozenset({"recorder", "steward"})
 STEWARDS = frozenset({"steward"})
 ANALYSTS = frozenset({"analyst"})
@@ -117,7 +121,7 @@ def cells(spec: UrlSpec) -> list[Cell]:
 
 
 def expected_status(spec: UrlSpec, cell: Cell) -> str:
-    """What the cell must answer: "2xx/3xx", "login", or a status code as text."""
+    """What the cell must answer: "2xx/3xx", "login", "mfa", or a status code as text."""
     if cell.method not in spec.allow:
         return "405"
     special = spec.special.get(f"{cell.method} {cell.persona}")
@@ -126,6 +130,8 @@ def expected_status(spec: UrlSpec, cell: Cell) -> str:
     allowed = cell.persona in spec.allow[cell.method]
     if cell.persona == ANONYMOUS:
         return "2xx/3xx" if allowed else "login"
+    if cell.persona == UNVERIFIED:
+        return "2xx/3xx" if allowed else "mfa"
     if not allowed:
         return "403"
     return "404" if cell.target == "other" else "2xx/3xx"

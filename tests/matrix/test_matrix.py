@@ -11,7 +11,8 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 import pytest
-from django.conf import settings
+from django.conf import LazySettings
+from django.conf import settings as project_settings
 from django.db import transaction
 from django.http import HttpResponseBase
 from django.test import Client
@@ -22,6 +23,7 @@ from tests.conftest import Personas, login_verified
 from tests.matrix.harness import (
     ANONYMOUS,
     PERSONA_ATTRIBUTES,
+    UNVERIFIED,
     Cell,
     UrlSpec,
     cells,
@@ -67,6 +69,9 @@ def _sessions(personas: Personas) -> dict[str, SimpleCookie]:
     for persona, attribute in PERSONA_ATTRIBUTES.items():
         client = login_verified(Client(), getattr(personas, attribute))
         cookies[persona] = client.cookies
+    unverified = Client()
+    unverified.force_login(personas.admin)  # password only: no second factor in the session
+    cookies[UNVERIFIED] = unverified.cookies
     return cookies
 
 
@@ -91,7 +96,9 @@ def _check(
     if expected == "2xx/3xx":
         ok = 200 <= status < 400
     elif expected == "login":
-        ok = status == 302 and location.startswith(reverse(settings.LOGIN_URL))
+        ok = status == 302 and location.startswith(reverse(project_settings.LOGIN_URL))
+    elif expected == "mfa":
+        ok = status == 302 and location.startswith(reverse("accounts:mfa_verify"))
     else:
         ok = str(status) == expected
     if ok and expected == "403" and denied != 1:
@@ -101,7 +108,8 @@ def _check(
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("spec", SPEC_LIST, ids=[spec.name for spec in SPEC_LIST])
-def test_it_enforces_access(spec: UrlSpec, personas: Personas) -> None:
+def test_it_enforces_access(spec: UrlSpec, personas: Personas, settings: LazySettings) -> None:
+    settings.REQUIRE_MFA = True  # as in production, whatever the environment running the tests
     problems = []
     fixed = []
     sessions = _sessions(personas)

@@ -7,7 +7,7 @@ from typing import Any
 
 from balise.accounts.services import invitation_create
 from tests.conftest import Personas
-from tests.matrix.harness import EVERYONE, SIGNED_IN, STEWARDS, UrlSpec
+from tests.matrix.harness import EVERYONE, SIGNED_IN, STEWARDS, UNVERIFIED, UrlSpec
 
 PUBLIC_FORM = {"GET": EVERYONE, "POST": EVERYONE}
 
@@ -29,7 +29,11 @@ SPECS = [
     UrlSpec("accounts:login", PUBLIC_FORM),
     UrlSpec("accounts:logout", {"POST": EVERYONE}),
     UrlSpec("accounts:logout_everywhere", {"POST": SIGNED_IN}),
-    UrlSpec("accounts:mfa_verify", {"GET": SIGNED_IN, "POST": SIGNED_IN}),
+    # The second-factor step itself is open to people who signed in with their password only.
+    UrlSpec(
+        "accounts:mfa_verify",
+        {"GET": SIGNED_IN | {UNVERIFIED}, "POST": SIGNED_IN | {UNVERIFIED}},
+    ),
     UrlSpec("accounts:mfa_setup", {"GET": SIGNED_IN, "POST": SIGNED_IN}),
     UrlSpec("accounts:recovery_codes", {"GET": SIGNED_IN, "POST": SIGNED_IN}),
     UrlSpec("accounts:account", {"GET": SIGNED_IN}),

@@ -177,3 +177,17 @@ def test_it_refuses_wrong_methods(personas: Personas, api_as: ApiAs) -> None:
     api = api_as(personas.recorder_a)
     assert api.send("delete", f"/api/v1/situations/{situation.pk}", {}).status_code == 405
     assert api.send("put", "/api/v1/situations", VALID).status_code == 405
+
+
+def test_it_answers_rule_errors_in_the_requested_language(
+    personas: Personas, api_as: ApiAs
+) -> None:
+    api = api_as(personas.recorder_a)
+    response = api.client.post(
+        "/api/v1/situations",
+        {**VALID, "forms": ["nope"]},
+        content_type="application/json",
+        headers={**api.headers, "Accept-Language": "nl"},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == "nope is geen geldige keuze."

@@ -383,3 +383,10 @@ def test_it_neutralises_formulas_in_the_error_csv() -> None:
     text = issues_csv([{"row": 3, "column": "age", "value": "=HYPERLINK()", "reason": "x"}])
     assert text.startswith("\ufeff")
     assert "'=HYPERLINK()" in text
+
+
+def test_it_reads_a_label_with_a_comma_as_one_value(personas: Personas) -> None:
+    row = _row("L1").replace(",hotel,", ',"Bar, café, discothèque",')
+    result = run(_csv(row), personas.steward_a)
+    assert result["ok"] is True, result["errors"]
+    assert Situation.objects.get(reference="L1").places == ["bar_club"]

@@ -12,6 +12,7 @@ import hmac
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 
 from balise.audit.models import AuditEvent
 from balise.audit.services import ChainHead, chain_head, verify_chain
@@ -153,3 +154,28 @@ def test_it_catches_a_tail_replaced_after_the_anchor_was_taken() -> None:
     result = verify_chain(expect_head=anchor)
     assert (result.ok, result.first_broken_seq) == (False, 4)
     assert "anchored chain head" in result.reason
+
+
+@pytest.mark.django_db
+def test_it_catches_changes_made_after_dropping_the_triggers() -> None:
+    # The strongest attacker owns the database: they drop the triggers rather than lift them.
+    # DDL is transactional on PostgreSQL and SQLite: the test's rollback restores the triggers.
+    seed_chain(6)
+    triggers = {
+        "postgresql": [
+            "DROP TRIGGER audit_event_append_only_rows ON audit_auditevent",
+            "DROP TRIGGER audit_event_append_only_truncate ON audit_auditevent",
+        ],
+        "sqlite": [
+            "DROP TRIGGER audit_event_append_only_update",
+            "DROP TRIGGER audit_event_append_only_delete",
+        ],
+    }[connection.vendor]
+    with connection.cursor() as cursor:
+        for statement in triggers:
+            cursor.execute(statement)
+        cursor.execute("UPDATE audit_auditevent SET details = %s WHERE seq = 2", ['{"step": 0}'])
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq = 5")
+    result = verify_chain()
+    assert (result.ok, result.first_broken_seq) == (False, 2)
+    assert "content does not match its hash" in result.reason

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -212,3 +213,15 @@ def test_it_always_protects_an_annual_release_against_the_half_year(rows: list[R
     earlier = release_from_json(release_to_json(first))
     second = secondary_suppression(build_release([annual], rows, rules=NO_CLASS), earlier=[earlier])
     assert audit_release(second, earlier=[earlier]).passed
+
+
+def test_it_falls_back_to_a_least_change_witness(monkeypatch: pytest.MonkeyPatch) -> None:
+    from balise.disclosure import secondary
+
+    def no_small_witness(*args: object, **kwargs: object) -> None:
+        return None
+
+    monkeypatch.setattr(secondary._UnitProblem, "_witness", no_small_witness)
+    protected = secondary_suppression(_linked_release())
+    assert protected.suppressed_count > 1
+    assert audit_release(protected).passed

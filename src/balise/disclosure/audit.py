@@ -18,10 +18,12 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.sparse import csr_array
 
 from balise.disclosure.model import (
     DisclosureRules,
@@ -125,30 +127,40 @@ class _Attack:
         self.time_limit = time_limit
         specs = [t.spec for t in (*current, *earlier)]
         self.partitions = _partitions(specs)
-        self.current = list(current)
-        published: list[BoolArray] = []
-        published_values: list[float] = []
+        self.rows: dict[tuple[str, CellKey], BoolArray] = {
+            (t.name, key): self._finest(t.spec, key) for t in current for key in t.values
+        }
+        published = [
+            self.rows[(t.name, k)] for t in current for k in t.values if t.published(k) is not None
+        ]
+        published_values = [
+            float(v) for t in current for k in t.values if (v := t.published(k)) is not None
+        ]
         prior: list[BoolArray] = []
         prior_values: list[float] = []
-        for table in current:
-            for key in table.values:
-                value = table.published(key)
-                if value is not None:
-                    published.append(self.cell(table.spec, key))
-                    published_values.append(float(value))
         for table in earlier:
             for key in table.values:
                 value = table.published(key)
                 if value is not None:
-                    prior.append(self.cell(table.spec, key))
+                    prior.append(self._finest(table.spec, key))
                     prior_values.append(float(value))
-        self.size = int(np.prod([len(p) for p in self.partitions.values()], dtype=np.int64))
-        self.published = _matrix(published, self.size)
+        # Finest cells that no row tells apart only matter through their sum: keep one column
+        # per distinct column (exact, and often several times smaller).
+        everything = [*self.rows.values(), *prior]
+        self.columns = np.unique(np.array(everything), axis=1, return_index=True)[1]
+        self.size = len(self.columns)
+        self.published = _matrix([r[self.columns] for r in published], self.size)
         self.published_values = np.array(published_values)
-        self.prior = _matrix(prior, self.size)
+        self.prior = _matrix([r[self.columns] for r in prior], self.size)
         self.prior_values = np.array(prior_values)
+        self._systems: dict[bool, tuple[Any, FloatArray, FloatArray]] = {}
+        self._pools: dict[bool, list[FloatArray]] = {}
 
-    def cell(self, spec: TableSpec, key: CellKey) -> BoolArray:
+    def cell(self, table: Table, key: CellKey) -> FloatArray:
+        """The (merged) finest cells a cell of this release adds up, as a 0/1 vector."""
+        return self.rows[(table.name, key)][self.columns].astype(np.float64)
+
+    def _finest(self, spec: TableSpec, key: CellKey) -> BoolArray:
         """The finest cells under ``key``: an outer product of one mask per variable."""
         shown = {d.variable: (d, code) for d, code in zip(spec.dimensions, key, strict=True)}
         out = np.ones(1, dtype=bool)
@@ -166,39 +178,54 @@ class _Attack:
             out = (out[:, None] & mask[None, :]).ravel()
         return out
 
+    def _system(self, prior_only: bool) -> tuple[Any, FloatArray, FloatArray]:
+        """Equalities, their values, and upper bounds (0 under a published zero)."""
+        cached = self._systems.get(prior_only)
+        if cached is None:
+            if prior_only:
+                a_eq, b_eq = self.prior, self.prior_values
+            else:
+                a_eq = np.vstack([self.published, self.prior])
+                b_eq = np.concatenate([self.published_values, self.prior_values])
+            upper = np.full(self.size, np.inf)
+            if len(b_eq):
+                upper[a_eq[b_eq == 0].any(axis=0)] = 0.0
+            cached = (csr_array(a_eq), b_eq, upper)
+            self._systems[prior_only] = cached
+        return cached
+
     def extreme(self, expr: FloatArray, maximise: bool, *, prior_only: bool) -> float:
-        if prior_only:
-            a_eq, b_eq = self.prior, self.prior_values
-        else:
-            a_eq = np.vstack([self.published, self.prior])
-            b_eq = np.concatenate([self.published_values, self.prior_values])
+        a_eq, b_eq, upper = self._system(prior_only)
         objective = -expr if maximise else expr
-        if maximise:
-            relaxed = linprog(
-                objective,
-                A_eq=a_eq if len(b_eq) else None,
-                b_eq=b_eq if len(b_eq) else None,
-                bounds=(0, None),
-                method="highs",
+        relaxed = linprog(
+            objective,
+            A_eq=a_eq if len(b_eq) else None,
+            b_eq=b_eq if len(b_eq) else None,
+            bounds=np.column_stack([np.zeros(self.size), upper]),
+            method="highs",
+        )
+        if relaxed.status == 3:  # the relaxation is unbounded, hence the integer program
+            return math.inf
+        if relaxed.status != 0:
+            raise InconsistentReleaseError(
+                "no table agrees with everything published: the data contradict an earlier "
+                "release (late or revised records, or a changed linkage)"
             )
-            if relaxed.status == 3:  # the relaxation is unbounded, hence the integer program
-                return math.inf
-        else:
-            relaxed = linprog(
-                objective,
-                A_eq=a_eq if len(b_eq) else None,
-                b_eq=b_eq if len(b_eq) else None,
-                bounds=(0, None),
-                method="highs",
-            )
-        if relaxed.status == 0 and np.allclose(relaxed.x, np.rint(relaxed.x), atol=1e-9):
-            # The relaxed optimum is an integer table, hence also the integer optimum.
-            return float(round(float(expr @ np.rint(relaxed.x))))
+        # The integer optimum lies within the relaxed one, rounded inwards. An integer table
+        # already known to agree with everything published that reaches it settles the matter.
+        relaxed_value = float(expr @ relaxed.x)
+        best = math.floor(relaxed_value + 1e-6) if maximise else math.ceil(relaxed_value - 1e-6)
+        pool = self._pools.setdefault(prior_only, [])
+        if np.allclose(relaxed.x, np.rint(relaxed.x), atol=1e-9):
+            pool.append(np.rint(relaxed.x))
+        for table in pool:
+            if round(float(expr @ table)) == best:
+                return float(best)
         result = milp(
             objective,
             constraints=[LinearConstraint(a_eq, b_eq, b_eq)] if len(b_eq) else [],
             integrality=np.ones(self.size),
-            bounds=Bounds(0, np.inf),
+            bounds=Bounds(np.zeros(self.size), upper),
             options={"time_limit": self.time_limit},
         )
         if result.x is None:
@@ -207,7 +234,9 @@ class _Attack:
                 "release (late or revised records, or a changed linkage)"
             )
         # After a time limit the incumbent is used: it never overstates the interval.
-        return float(round(float(expr @ np.round(result.x))))
+        found = np.rint(np.asarray(result.x, dtype=np.float64))
+        pool.append(found)
+        return float(round(float(expr @ found)))
 
 
 def _matrix(rows: list[BoolArray], size: int) -> FloatArray:
@@ -325,7 +354,7 @@ def audit_release(
 def _audit_cell(
     attack: _Attack, table: Table, key: CellKey, reason: SuppressionReason, rules: DisclosureRules
 ) -> CellAudit:
-    expr = attack.cell(table.spec, key).astype(np.float64)
+    expr = attack.cell(table, key)
     true_value = table.true_value(key)
     lower = attack.extreme(expr, maximise=False, prior_only=False)
     upper = attack.extreme(expr, maximise=True, prior_only=False)
@@ -363,7 +392,7 @@ def _audit_cell(
 
 
 def _audit_class(attack: _Attack, table: Table, cell: CellKey, margin: CellKey) -> ClassAudit:
-    expr = attack.cell(table.spec, margin).astype(np.float64) - attack.cell(table.spec, cell)
+    expr = attack.cell(table, margin) - attack.cell(table, cell)
     others = attack.extreme(expr, maximise=True, prior_only=False)
     passed = others >= 1
     note = "protected" if passed else "an attacker can prove the whole margin is in one category"

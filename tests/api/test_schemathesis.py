@@ -4,11 +4,14 @@ no server error, and nothing of one organisation ever read or written by the oth
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import (
@@ -50,6 +53,17 @@ def _ids_in(body: Any) -> set[int]:
 
 CALLS: list[int] = []
 Caller = tuple[User, dict[str, str], list[int]]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """The WSGI handler closes the database connection after each request (PostgreSQL would lose
+    the test's transaction); Django's own test client switches this off the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -390,3 +390,9 @@ def test_it_reads_a_label_with_a_comma_as_one_value(personas: Personas) -> None:
     result = run(_csv(row), personas.steward_a)
     assert result["ok"] is True, result["errors"]
     assert Situation.objects.get(reference="L1").places == ["bar_club"]
+
+
+def test_it_refuses_a_nul_byte_anywhere(personas: Personas) -> None:
+    content = _csv(*[_row(f"Z{n}") for n in range(100)]).replace(b"Z99", b"Z9\x00")
+    result = run(content, personas.steward_a)
+    assert problems(result) == [(0, "", "text_encoding")]

@@ -218,7 +218,8 @@ def check_size(size: int) -> None:
 
 def decode_text(content: bytes) -> tuple[str, str]:
     """The text and the encoding used: UTF-8 (with or without BOM), else Windows-1252."""
-    if b"\x00" in content[:4096]:
+    # NUL never belongs in a CSV (and PostgreSQL text cannot hold it): UTF-16 or a binary file.
+    if b"\x00" in content:
         raise ImportRefused(
             [
                 _file_issue(

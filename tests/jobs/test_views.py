@@ -71,3 +71,16 @@ def test_it_refuses_post(personas: Personas, signed_in: SignIn) -> None:
     client = signed_in(personas.steward_a)
     assert client.post(f"/jobs/{job.pk}/").status_code == 405
     assert client.post(f"/jobs/{job.pk}/progress/").status_code == 405
+
+
+def test_it_shows_an_indeterminate_bar_without_a_total(
+    personas: Personas, signed_in: SignIn
+) -> None:
+    job = _job(personas)
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.RUNNING, progress_done=0, progress_total=0, stage="writing"
+    )
+    page = signed_in(personas.steward_a).get(f"/jobs/{job.pk}/progress/").content.decode()
+    assert "<progress aria-label=" in page
+    assert "value=" not in page
+    assert "writing" in page

@@ -870,7 +870,8 @@ def run_import(
         if not apply:
             return _result(mode, table, check, [])
         if progress:
-            progress(len(table.rows), stage=_("writing"))
+            # The write is one transaction: its progress would be invisible to the page anyway.
+            progress(0, 0, stage=_("writing"))
         counts = apply_plan(check.plan, actor=actor, organisation=organisation, columns=columns)
         return _result(mode, table, check, [], counts)
     except ImportRefused as refused:

@@ -16,6 +16,7 @@ from balise.disclosure import (
     TableSpec,
     audit_release,
     build_table,
+    protect_release,
 )
 from balise.disclosure.types import CellKey, SuppressionReason
 from tests.disclosure.helpers import SEX, rows_from_counts
@@ -126,3 +127,16 @@ def test_it_reports_in_json() -> None:
     assert data["passed"] is False
     assert data["cells"][0]["interval"] == [3, 3]
     assert data["cells"][0]["cell"] == {"arrondissement": "a", "sex": "F"}
+
+
+def test_it_refuses_a_release_too_fine_to_attack_exactly() -> None:
+    many = [str(i) for i in range(500)]
+    tables = tuple(
+        build_table(TableSpec(name, "situations", (Dimension.flat(name, many),)), [])
+        for name in ("first", "second")
+    )
+    release = Release(metadata={}, tables=tables)
+    with pytest.raises(ValueError, match="finest cells"):
+        audit_release(release)
+    with pytest.raises(ValueError, match="finest cells"):
+        protect_release(release)

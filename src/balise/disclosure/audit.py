@@ -37,6 +37,8 @@ from balise.disclosure.types import MARGIN, CellKey, JSONObject, SuppressionReas
 __all__ = ["AuditReport", "CellAudit", "ClassAudit", "audit_release"]
 
 FloatArray = npt.NDArray[np.float64]
+#: The audit refuses releases whose finest cross-classification is larger than this.
+AUDIT_MAX_FINEST_CELLS = 200_000
 _ELSEWHERE = object()  # any code of a scope-only variable that no scope lists
 BoolArray = npt.NDArray[np.bool_]
 
@@ -127,6 +129,12 @@ class _Attack:
         self.time_limit = time_limit
         specs = [t.spec for t in (*current, *earlier)]
         self.partitions = _partitions(specs)
+        finest = int(np.prod([len(p) for p in self.partitions.values()], dtype=np.int64))
+        if finest > AUDIT_MAX_FINEST_CELLS:
+            raise ValueError(
+                f"the release spans {finest} finest cells (audit limit "
+                f"{AUDIT_MAX_FINEST_CELLS}); use coarser dimensions or fewer variables"
+            )
         self.rows: dict[tuple[str, CellKey], BoolArray] = {
             (t.name, key): self._finest(t.spec, key) for t in current for key in t.values
         }

@@ -35,7 +35,7 @@ FloatArray = npt.NDArray[np.float64]
 #: certificate, and proving optimality is most of the solver's time.
 WITNESS_GAP = 0.1
 #: Seconds for one witness search; the best witness found by then is used (any is valid).
-WITNESS_SECONDS = 5.0
+WITNESS_SECONDS = 2.0
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ stricter policy.
 from __future__ import annotations
 
 from balise.disclosure.model import DisclosureRules, Table
-from balise.disclosure.types import MARGIN, CellKey, SuppressionReason
+from balise.disclosure.types import CellKey, SuppressionReason
 
 __all__ = ["class_disclosures", "primary_suppressions"]
 
@@ -59,7 +59,3 @@ def primary_suppressions(table: Table, rules: DisclosureRules) -> dict[CellKey, 
     for cell, _margin in class_disclosures(table, rules):
         out.setdefault(cell, "class")
     return out
-
-
-def is_margin(key: CellKey) -> bool:
-    return MARGIN in key

@@ -43,8 +43,7 @@ class _Requirement:
     expr: FloatArray
     sense: str  # "max": max(expr) must reach target; "min": min(expr) must reach down to target
     target: float
-    true: float
-    cell: int  # the withheld cell the requirement protects (index into the unit's cells)
+    true: float  # the value of ``expr`` in the true table
 
 
 class _UnitProblem:
@@ -272,10 +271,10 @@ def _requirements(
         x = problem.values[i]
         row = problem.a[i]
         if reason == "threshold":
-            reqs.append(_Requirement(row, "max", x + p, x, i))
-            reqs.append(_Requirement(row, "min", max(0.0, x - p), x, i))
+            reqs.append(_Requirement(row, "max", x + p, x))
+            reqs.append(_Requirement(row, "min", max(0.0, x - p), x))
         elif reason == "zero":
-            reqs.append(_Requirement(row, "max", p, x, i))
+            reqs.append(_Requirement(row, "max", p, x))
     seen_tables: set[str] = set()
     for table, _key in problem.cells:
         if table.name in seen_tables:
@@ -284,10 +283,8 @@ def _requirements(
         for cell, margin in class_disclosures(table, rules):
             i = problem.index[(table.name, cell)]
             j = problem.index[(table.name, margin)]
-            reqs.append(_Requirement(problem.a[j] - problem.a[i], "max", 1.0, 0.0, i))
-            reqs.append(
-                _Requirement(problem.a[i], "max", problem.values[i] + 1, problem.values[i], i)
-            )
+            reqs.append(_Requirement(problem.a[j] - problem.a[i], "max", 1.0, 0.0))
+            reqs.append(_Requirement(problem.a[i], "max", problem.values[i] + 1, problem.values[i]))
     # Large sensitive cells first: their witnesses tend to protect the small ones too.
     reqs.sort(key=lambda r: -abs(r.target - r.true))
     return reqs
@@ -309,7 +306,7 @@ def _protect_unit(
             # Earlier releases already tell this much: do no worse than them.
             if prior == req.true:
                 continue
-            req = _Requirement(req.expr, req.sense, prior, req.true, req.cell)
+            req = _Requirement(req.expr, req.sense, prior, req.true)
             if problem.meets(req, withheld):
                 continue
         found = problem.witness(req, withheld)

@@ -191,3 +191,16 @@ def test_it_answers_rule_errors_in_the_requested_language(
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["msg"] == "nope is geen geldige keuze."
+
+
+def test_it_needs_no_csrf_token_with_a_bearer_token(personas: Personas, db: None) -> None:
+    from tests.api.conftest import token_for
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/api/v1/situations",
+        VALID,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token_for(personas.recorder_a)}"},
+    )
+    assert response.status_code == 201

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "balise.detection",
     "balise.jobs",
     "balise.api",
+    "balise.observatory",
 ]
 
 MIDDLEWARE = [

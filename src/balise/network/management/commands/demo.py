@@ -110,7 +110,7 @@ class Command(BaseCommand):
             type=int,
             default=0,
             metavar="N",
-            help="synthetic situations to record (comes with the recording part; none yet)",
+            help="synthetic situations to record (with encoded synthetic identities)",
         )
         parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
 
@@ -134,9 +134,14 @@ class Command(BaseCommand):
             )
         self._print(logins, created)
         if options["situations"]:
+            from balise.observatory.demo import add_demo_situations
+
+            if options["situations"] < 0:
+                raise CommandError("--situations must be a positive number")
+            written = add_demo_situations(options["situations"], options["seed"] or 0)
             self.stdout.write(
-                "Situations come with the recording part of Balise: --situations and --seed "
-                "are accepted but nothing was recorded yet."
+                f"{written} synthetic situations recorded across the demo organisations "
+                "(identities encoded under var/demo-network-secret)."
             )
 
     def _load(self) -> tuple[list[Login], dict[str, int]]:

@@ -1,0 +1,45 @@
+"""Background job handlers: a linkage run and a release preview, with progress."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.urls import reverse
+
+from balise.jobs.models import Job
+from balise.jobs.services import JobError, ReportProgress, job_handler
+from balise.observatory.models import Release
+from balise.observatory.releases import ReleaseError, release_preview
+from balise.observatory.runs import linkage_run
+
+
+@job_handler
+def run_linkage(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
+    def report(done: int, total: int | None = None, stage: str | None = None) -> None:
+        progress(done, total, stage=stage)
+
+    run = linkage_run(actor=job.owner, progress=report)
+    return {
+        "run": run.pk,
+        "situations": run.situations,
+        "children": run.children,
+        "next_url": reverse("observatory:linkage"),
+    }
+
+
+@job_handler
+def preview_release(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
+    release = Release.objects.filter(pk=job.params.get("release")).first()
+    if release is None:
+        raise JobError("This release no longer exists.")
+    progress(0, 1, stage="protecting")
+    try:
+        release_preview(actor=job.owner, release=release)
+    except ReleaseError as exc:
+        raise JobError(str(exc)) from None
+    progress(1, 1, stage="done")
+    return {
+        "release": release.pk,
+        "next_url": reverse("observatory:release_detail", args=[release.pk]),
+    }

@@ -1,0 +1,41 @@
+"""`balise linkage run`: cluster every stored encoding into children and record the run."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from balise.observatory.progress import ProgressBar
+from balise.observatory.runs import REFERENCE_CHILDREN, linkage_run
+
+
+class Command(BaseCommand):
+    help = "Linkage runs: `run` counts children across every recorded situation."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        commands = parser.add_subparsers(dest="action", metavar="run")
+        run = commands.add_parser("run", help="run the linkage engine over all stored encodings")
+        run.add_argument(
+            "--quality-children",
+            type=int,
+            default=REFERENCE_CHILDREN,
+            help="synthetic children in the quality reference set (0 skips the estimate)",
+        )
+        run.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options.get("action") != "run":
+            raise CommandError("usage: balise linkage run", returncode=2)
+        bar = None if options["no_progress"] else ProgressBar()
+        run = linkage_run(actor=None, progress=bar, quality_children=options["quality_children"])
+        if bar:
+            bar.close()
+        quality = run.quality
+        figure = f"; reference F1 {quality['f1']:.3f}" if quality.get("f1") is not None else ""
+        self.stdout.write(
+            f"Linkage run {run.pk}: {run.situations} situations, {run.encoded} with an encoding, "
+            f"{run.children} children; {run.clusters_kept} cluster ids kept, "
+            f"{run.clusters_new} new{figure}."
+        )

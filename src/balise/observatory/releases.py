@@ -1,0 +1,417 @@
+"""Releases: build protected, audited tables; draft, preview, approve by a second analyst, freeze.
+
+Protection and the audit are ``balise.disclosure``'s: every table of a release is protected
+together and against every earlier published release, and the independent audit attacks the
+result before anything is frozen. A published release's JSON is stored once and never changes;
+public pages and exports read only that JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from balise.accounts.models import User
+from balise.audit.services import record_event
+from balise.disclosure import (
+    AuditReport,
+    DisclosureRules,
+    InconsistentReleaseError,
+    Table,
+    audit_release,
+    build_release,
+    protect_release,
+    release_from_json,
+    release_to_json,
+    suggest_coarsening,
+)
+from balise.disclosure import Release as ProtectedRelease
+from balise.observatory.models import LinkageRun, Release
+from balise.observatory.runs import latest_run
+from balise.observatory.tables import (
+    AGE_BANDS,
+    GEOGRAPHIES,
+    TABLE_KEYS,
+    coarser_alternatives,
+    period_rows,
+    table_specs,
+)
+from balise.taxonomy.loader import current_version
+
+SUPPRESSION_METHOD = (
+    "primary suppression of counts below the threshold and of class disclosures, then "
+    "complementary suppression chosen by integer programming (HiGHS) over all tables of the "
+    "release together and against every earlier release; checked by an independent integer-"
+    "programming audit"
+)
+EARLIEST_YEAR = 2000
+
+
+class ReleaseError(ValueError):
+    """A release cannot be built, approved or exported; the message says why."""
+
+
+@dataclass(frozen=True)
+class Built:
+    protected: ProtectedRelease
+    report: AuditReport
+    run: LinkageRun
+    earlier_ids: list[int]
+
+
+def check_period(period: int) -> None:
+    this_year = timezone.localdate().year
+    if not EARLIEST_YEAR <= period <= this_year:
+        raise ReleaseError(f"the period must be a year from {EARLIEST_YEAR} to {this_year}")
+
+
+def published_releases() -> list[Release]:
+    return list(Release.objects.published().order_by("published_at", "pk"))
+
+
+def earlier_protected(releases: Sequence[Release]) -> list[ProtectedRelease]:
+    return [release_from_json(r.content) for r in releases if r.content]
+
+
+def linkage_summary(run: LinkageRun) -> dict[str, Any]:
+    return {
+        "run": run.pk,
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "method": "keyed Bloom-filter encodings compared by per-field scores, LSH blocking, "
+        "clustering without chaining (balise.linkage)",
+        "spec_version": run.spec_version,
+        "situations": run.situations,
+        "children": run.children,
+        "quality": run.quality,
+    }
+
+
+def metadata(
+    *,
+    title: str,
+    period: int,
+    tables: Sequence[str],
+    geography: str,
+    age_bands: str,
+    threshold: int,
+    run: LinkageRun,
+    status: str,
+) -> dict[str, Any]:
+    return {
+        "title": title,
+        "period": period,
+        "status": status,
+        "tables": list(tables),
+        "granularity": {"geography": geography, "age_bands": age_bands},
+        "units": {
+            "children": "distinct children (linkage clusters), each classified by their first "
+            "situation of the period",
+            "situations": "recorded situations",
+        },
+        "threshold": threshold,
+        "suppression": SUPPRESSION_METHOD,
+        "linkage": linkage_summary(run),
+        "dictionary_version": current_version(),
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+    }
+
+
+def build(
+    *,
+    period: int,
+    tables: Sequence[str] = TABLE_KEYS,
+    geography: str = "province",
+    age_bands: str = "primero",
+    threshold: int = 10,
+    title: str = "",
+    status: str = "draft",
+) -> Built:
+    """Protect and audit the chosen tables of ``period`` against every published release."""
+    check_period(period)
+    if geography not in GEOGRAPHIES or age_bands not in AGE_BANDS:
+        raise ReleaseError("unknown granularity")
+    unknown = sorted(set(tables) - set(TABLE_KEYS))
+    if unknown or not tables:
+        raise ReleaseError(f"unknown or no tables: {', '.join(unknown) or 'none chosen'}")
+    run = latest_run()
+    if run is None:
+        raise ReleaseError("no linkage run yet: run `balise linkage run` first")
+    rows = period_rows(period)
+    if not rows:
+        raise ReleaseError(f"no situation was detected in {period}: nothing to release")
+    specs = table_specs(period=period, tables=tables, geography=geography, age_bands=age_bands)
+    rules = DisclosureRules(threshold=threshold)
+    draft = build_release(
+        specs,
+        rows,
+        metadata=metadata(
+            title=title or f"Balise {period}",
+            period=period,
+            tables=[s.name for s in specs],
+            geography=geography,
+            age_bands=age_bands,
+            threshold=threshold,
+            run=run,
+            status=status,
+        ),
+        rules=rules,
+    )
+    releases = published_releases()
+    earlier = earlier_protected(releases)
+    try:
+        protected = protect_release(draft, earlier=earlier)
+        report = audit_release(protected, earlier=earlier)
+    except InconsistentReleaseError as exc:
+        raise ReleaseError(
+            f"the current data contradict an earlier published release ({exc}); "
+            "publish a revision only after the earlier figures are withdrawn"
+        ) from None
+    return Built(protected, report, run, [r.pk for r in releases])
+
+
+def audit_summary(report: AuditReport) -> dict[str, Any]:
+    return {
+        "passed": report.passed,
+        "seconds": round(report.seconds, 2),
+        "withheld_cells_checked": len(report.cells),
+        "class_checks": len(report.class_checks),
+        "failures": len(report.failures),
+    }
+
+
+def to_json(built: Built) -> dict[str, Any]:
+    document = release_to_json(built.protected)
+    document["release"]["audit"] = audit_summary(built.report)
+    return document
+
+
+# --- workflow -----------------------------------------------------------------------------
+
+
+def release_draft(
+    *,
+    actor: User,
+    title: str,
+    period: int,
+    tables: Sequence[str],
+    geography: str,
+    age_bands: str,
+    threshold: int = 10,
+) -> Release:
+    if not actor.is_analyst:
+        raise PermissionDenied("analysts only")
+    check_period(period)
+    release = Release.objects.create(
+        title=title,
+        period=period,
+        tables=[t for t in TABLE_KEYS if t in tables],
+        geography=geography,
+        age_bands=age_bands,
+        threshold=threshold,
+        drafted_by=actor,
+    )
+    record_event(
+        "observatory.release_drafted",
+        actor=actor,
+        object_type="release",
+        object_id=release.pk,
+        details={"period": period, "tables": release.tables, "geography": geography},
+    )
+    return release
+
+
+def _pattern(protected: ProtectedRelease) -> dict[str, list[list[str]]]:
+    return {t.name: [list(key) for key in sorted(t.suppressed)] for t in protected.tables}
+
+
+def _cells(table: Table) -> list[dict[str, Any]]:
+    out = []
+    for key in table.spec.cell_keys():
+        cell: dict[str, Any] = dict(zip(table.spec.dimension_names, key, strict=True))
+        cell["value"] = table.values[key]
+        cell["withheld"] = key in table.suppressed
+        out.append(cell)
+    return out
+
+
+def release_preview(*, actor: User | None, release: Release) -> Release:
+    """Compute what the draft would publish, what it withholds, and coarser views on offer."""
+    if release.is_published:
+        raise ReleaseError("a published release is frozen")
+    built = build(
+        period=release.period,
+        tables=release.tables,
+        geography=release.geography,
+        age_bands=release.age_bands,
+        threshold=release.threshold,
+        title=release.title,
+    )
+    rows = period_rows(release.period)
+    rules = DisclosureRules(threshold=release.threshold)
+    suggestions = []
+    for table in built.protected.tables:
+        alternatives = coarser_alternatives(table.spec)
+        if not alternatives:
+            continue
+        for option in suggest_coarsening(table.spec, rows, alternatives, rules=rules)[1:]:
+            suggestions.append(
+                {
+                    "table": table.name,
+                    "replaced": option.replaced,
+                    "dimensions": list(option.dimensions),
+                    "cells": option.cells,
+                    "suppressed": option.suppressed,
+                    "current_suppressed": len(table.suppressed),
+                    "current_cells": len(table.values),
+                }
+            )
+    release.preview = {
+        "linkage_run": built.run.pk,
+        "earlier": built.earlier_ids,
+        "pattern": _pattern(built.protected),
+        "tables": [
+            {
+                "name": t.name,
+                "unit": t.spec.unit,
+                "dimensions": list(t.spec.dimension_names),
+                "cells": _cells(t),
+            }
+            for t in built.protected.tables
+        ],
+        "audit": audit_summary(built.report),
+        "suggestions": suggestions,
+        "computed_at": timezone.now().isoformat(timespec="seconds"),
+    }
+    release.linkage_run = built.run
+    release.save(update_fields=["preview", "linkage_run"])
+    record_event(
+        "observatory.release_previewed",
+        actor=actor,
+        object_type="release",
+        object_id=release.pk,
+        details={"withheld": built.protected.suppressed_count, "passed": built.report.passed},
+    )
+    return release
+
+
+def release_approve(*, actor: User, release: Release) -> Release:
+    """A second analyst approves: re-check the preview against current data, audit, freeze."""
+    if not actor.is_analyst:
+        raise PermissionDenied("analysts only")
+    if release.drafted_by_id == actor.pk:
+        record_event(
+            "observatory.release_self_approval_refused",
+            actor=actor,
+            object_type="release",
+            object_id=release.pk,
+        )
+        raise PermissionDenied("the analyst who drafted a release cannot approve it")
+    if release.is_published:
+        raise ReleaseError("this release is already published")
+    preview = release.preview or {}
+    run = latest_run()
+    releases = published_releases()
+    if not preview or run is None or preview.get("linkage_run") != run.pk:
+        raise ReleaseError("the preview is missing or out of date: compute it again")
+    if preview.get("earlier") != [r.pk for r in releases]:
+        raise ReleaseError("another release was published since the preview: compute it again")
+    specs = table_specs(
+        period=release.period,
+        tables=release.tables,
+        geography=release.geography,
+        age_bands=release.age_bands,
+    )
+    rules = DisclosureRules(threshold=release.threshold)
+    meta = metadata(
+        title=release.title,
+        period=release.period,
+        tables=release.tables,
+        geography=release.geography,
+        age_bands=release.age_bands,
+        threshold=release.threshold,
+        run=run,
+        status="published",
+    )
+    tabulated = build_release(specs, period_rows(release.period), metadata=meta, rules=rules)
+    pattern: Mapping[str, list[list[str]]] = preview.get("pattern", {})
+    protected = ProtectedRelease(
+        metadata=meta | {"id": release.pk},
+        tables=tuple(
+            Table(
+                spec=t.spec,
+                values=t.values,
+                suppressed={tuple(k): "unknown" for k in pattern.get(t.name, [])},
+            )
+            for t in tabulated.tables
+        ),
+        rules=rules,
+    )
+    # The audit needs each withheld cell's reason to know the protection it demands; take them
+    # from a fresh primary pass, the complement is "secondary".
+    from balise.disclosure import primary_suppressions
+
+    protected = ProtectedRelease(
+        metadata=protected.metadata,
+        tables=tuple(
+            Table(
+                spec=t.spec,
+                values=t.values,
+                suppressed={
+                    k: primary_suppressions(t, rules).get(k, "secondary") for k in t.suppressed
+                },
+            )
+            for t in protected.tables
+        ),
+        rules=rules,
+    )
+    missing = [
+        (t.name, k)
+        for t in protected.tables
+        for k in primary_suppressions(t, rules)
+        if k not in t.suppressed
+    ]
+    if missing:
+        raise ReleaseError("the data changed since the preview: compute it again")
+    report = audit_release(protected, earlier=earlier_protected(releases))
+    if not report.passed:
+        raise ReleaseError("the independent audit found a disclosure: the release stays a draft")
+    now = timezone.now()
+    protected = ProtectedRelease(
+        metadata={**protected.metadata, "published_at": now.isoformat(timespec="seconds")},
+        tables=protected.tables,
+        rules=rules,
+    )
+    document = release_to_json(protected)
+    document["release"]["audit"] = audit_summary(report)
+    with transaction.atomic():
+        release.content = document
+        release.content_sha256 = hashlib.sha256(canonical(document)).hexdigest()
+        release.audit_summary = audit_summary(report)
+        release.approved_by = actor
+        release.published_at = now
+        release.status = Release.Status.PUBLISHED
+        release.save()
+        record_event(
+            "observatory.release_published",
+            actor=actor,
+            object_type="release",
+            object_id=release.pk,
+            details={
+                "period": release.period,
+                "sha256": release.content_sha256,
+                "drafted_by": release.drafted_by_id,
+                "withheld": protected.suppressed_count,
+            },
+        )
+    return release
+
+
+def canonical(document: Mapping[str, Any]) -> bytes:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()

@@ -1,0 +1,331 @@
+"""Linkage runs: cluster every stored encoding into children, keep cluster ids stable, and
+rewrite the pseudonymised statistical facts the dashboards and releases read.
+
+The engine is ``balise.linkage`` (framework-free). Encodings made under different keys or spec
+versions are never compared: each (version, key) group is deduplicated on its own, and a
+situation without an encoding is a child of its own. A new cluster takes the id of the previous
+run's cluster it shares most situations with (ties broken by the smallest situation id, then the
+old id), so ids stay put wherever membership does not change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from balise.accounts.models import User
+from balise.audit.services import record_event
+from balise.observatory.models import ChildCluster, LinkageRun, StatFact
+from balise.taxonomy.loader import age_group_for, vocabulary
+
+Progress = Callable[[int, int | None, str | None], None]
+
+REFERENCE_CHILDREN = 1500  # synthetic children in the quality reference set
+REFERENCE_SEED = 20260101
+_BATCH = 5000
+
+SITUATION_COLUMNS = (
+    "pk",
+    "identity_encoding",
+    "identity_version",
+    "identity_key_id",
+    "organisation__sector",
+    "detection_month",
+    "arrondissement",
+    "age_years",
+    "gender",
+    "citizenship_group",
+    "unaccompanied",
+    "status",
+    "forms",
+    "recruitment_channels",
+    "places",
+    "vulnerabilities",
+    "signs",
+)
+MASKED = {
+    "forms": "forms",
+    "recruitment_channels": "channels",
+    "places": "places",
+    "vulnerabilities": "vulnerabilities",
+    "signs": "signs",
+}
+
+
+def _no_progress(done: int, total: int | None = None, stage: str | None = None) -> None:
+    return None
+
+
+def bit_positions(vocabulary_name: str) -> dict[str, int]:
+    """Code -> bit of the mask column (file order, retired codes included, so bits never move)."""
+    codes = [entry.code for entry in vocabulary(vocabulary_name)]
+    if len(codes) > 62:
+        raise ValueError(f"{vocabulary_name} has too many codes for a 63-bit mask")
+    return {code: index for index, code in enumerate(codes)}
+
+
+def mask_of(codes: Iterable[str], positions: dict[str, int]) -> int:
+    mask = 0
+    for code in codes:
+        if code in positions:
+            mask |= 1 << positions[code]
+    return mask
+
+
+def province_of(arrondissement: str) -> str:
+    """The province NIS code (Brussels, which has none, gives its region code)."""
+    geography = vocabulary("geography")
+    entry = geography.get(arrondissement)
+    while entry is not None and entry.level == "arrondissement" and entry.parent:
+        entry = geography.get(entry.parent)
+    return entry.code if entry is not None else arrondissement
+
+
+def dedupe_params() -> Any:
+    from balise.linkage.dedupe import DedupeParams
+
+    return DedupeParams()
+
+
+def params_json(params: Any) -> dict[str, Any]:
+    def plain(value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            return value.tolist()
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        if isinstance(value, tuple | list):
+            return [plain(v) for v in value]
+        return value
+
+    result = plain(params)
+    return result if isinstance(result, dict) else {"params": result}
+
+
+def measure_quality(params: Any, n_children: int = REFERENCE_CHILDREN) -> dict[str, Any]:
+    """Pairwise precision/recall/F1 and count error on the synthetic reference set.
+
+    The set (``balise.linkage.synthetic``) carries every phenomenon of Belgian registers and a
+    known truth; it is encoded under a throwaway secret with the same engine and parameters.
+    """
+    from balise.linkage.dedupe import dedupe_words, words_from_base64
+    from balise.linkage.encode import Encoder
+    from balise.linkage.evaluation import pairwise_quality
+    from balise.linkage.secret import NetworkSecret
+    from balise.linkage.synthetic import make_records
+
+    records = make_records(n_children, seed=REFERENCE_SEED)
+    encoder = Encoder(NetworkSecret(hashlib.sha256(b"balise-reference-set").digest()))
+    texts = [encoder.encode(r.first_name, r.last_name, r.birth_date, r.sex) for r in records]
+    result = dedupe_words(words_from_base64(texts), params)
+    quality = pairwise_quality([r.child_id for r in records], result.labels.tolist())
+    return {
+        "reference": "balise.linkage.synthetic",
+        "records": len(records),
+        "true_children": quality.true_count,
+        "found_children": quality.found_count,
+        "precision": round(quality.precision, 4),
+        "recall": round(quality.recall, 4),
+        "f1": round(quality.f1, 4),
+        "count_error": round(quality.count_error, 4),
+    }
+
+
+def _cluster_groups(
+    rows: Sequence[tuple[Any, ...]], params: Any, say: Progress
+) -> tuple[list[list[int]], int, int]:
+    """Groups of situation ids judged to be one child; candidate and link counts."""
+    from balise.linkage.dedupe import dedupe_words, words_from_base64
+
+    by_key: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    groups: list[list[int]] = []
+    for row in rows:
+        pk, encoding, version, key_id = row[0], row[1], row[2], row[3]
+        if encoding:
+            by_key[(version, key_id)].append((pk, encoding))
+        else:
+            groups.append([pk])
+    candidates = links = 0
+    for (version, _key), members in sorted(by_key.items()):
+        if version != "1":
+            # Unknown spec versions cannot be compared with anything: each is its own child.
+            groups.extend([pk] for pk, _ in members)
+            continue
+        say(0, None, "clusters")
+        result = dedupe_words(words_from_base64(text for _, text in members), params)
+        candidates += result.candidates
+        links += result.links
+        clusters: dict[int, list[int]] = defaultdict(list)
+        for (pk, _), label in zip(members, result.labels.tolist(), strict=True):
+            clusters[int(label)].append(pk)
+        groups.extend(clusters.values())
+    for group in groups:
+        group.sort()
+    groups.sort(key=lambda g: g[0])
+    return groups, candidates, links
+
+
+def stable_ids(
+    groups: Sequence[Sequence[int]], previous: dict[int, str], run_id: int
+) -> tuple[list[str], int]:
+    """An id per group: the previous cluster it overlaps most, or a new opaque id.
+
+    Deterministic: overlaps are taken largest first, then by the group's smallest situation id,
+    then by the old id; each old id goes to one group at most.
+    """
+    options: list[tuple[int, int, str, int]] = []
+    for index, group in enumerate(groups):
+        overlap = Counter(previous[pk] for pk in group if pk in previous)
+        options.extend((-count, group[0], old, index) for old, count in overlap.items())
+    options.sort()
+    ids: list[str | None] = [None] * len(groups)
+    taken: set[str] = set()
+    kept = 0
+    for _negative, _first, old, index in options:
+        if ids[index] is None and old not in taken:
+            ids[index] = old
+            taken.add(old)
+            kept += 1
+    out = []
+    for index, group in enumerate(groups):
+        found = ids[index]
+        if found is None:
+            digest = hashlib.sha256(f"balise-cluster:{run_id}:{group[0]}".encode()).hexdigest()
+            found = "c" + digest[:11]
+        out.append(found)
+    return out, kept
+
+
+def _fact(row: tuple[Any, ...], cluster: str, masks: dict[str, dict[str, int]]) -> StatFact:
+    (pk, _e, _v, _k, sector, month, arrondissement, age, gender, citizenship, unaccompanied) = row[
+        :11
+    ]
+    status, forms = row[11], row[12]
+    month_date: date = month
+    group = age_group_for(age) if age is not None else None
+    values: dict[str, Any] = {}
+    for index, field_name in enumerate(MASKED, start=12):
+        values[f"{MASKED[field_name]}_mask"] = mask_of(row[index] or [], masks[field_name])
+    return StatFact(
+        situation_id=pk,
+        cluster=cluster,
+        sector=sector,
+        year=month_date.year,
+        quarter=(month_date.month - 1) // 3 + 1,
+        month=month_date,
+        arrondissement=arrondissement,
+        province=province_of(arrondissement),
+        age_years=age,
+        age_group=group or "unknown",
+        gender=gender,
+        citizenship_group=citizenship,
+        unaccompanied=bool(unaccompanied),
+        status=status,
+        main_form=(forms or ["other"])[0],
+        **values,
+    )
+
+
+def linkage_run(
+    *,
+    actor: User | None,
+    progress: Progress | None = None,
+    quality_children: int = REFERENCE_CHILDREN,
+) -> LinkageRun:
+    """Run the engine over every stored situation; record the run and rewrite the facts."""
+    from balise.linkage.spec import CURRENT
+    from balise.situations.models import Situation
+
+    say = progress or _no_progress
+    params = dedupe_params()
+    run = LinkageRun.objects.create(
+        started_by=actor,
+        parameters=params_json(params) | {"quality_reference_children": quality_children},
+        spec_version=str(CURRENT.version),
+    )
+    try:
+        total = Situation.objects.count()
+        say(0, total, "reading")
+        rows: list[tuple[Any, ...]] = []
+        for row in (
+            Situation.objects.order_by("pk")
+            .values_list(*SITUATION_COLUMNS)
+            .iterator(chunk_size=_BATCH)
+        ):
+            rows.append(row)
+            if len(rows) % _BATCH == 0:
+                say(len(rows), None, None)
+        groups, candidates, links = _cluster_groups(rows, params, say)
+        previous = dict(ChildCluster.objects.values_list("situation_id", "cluster"))
+        ids, kept = stable_ids(groups, previous, run.pk)
+        cluster_of = {pk: cid for group, cid in zip(groups, ids, strict=True) for pk in group}
+        say(0, None, "quality")
+        quality = measure_quality(params, quality_children) if quality_children else {}
+        masks = {name: bit_positions(name) for name in MASKED}
+        say(0, total, "writing")
+        with transaction.atomic():
+            ChildCluster.objects.all().delete()
+            StatFact.objects.all().delete()
+            for start in range(0, len(rows), _BATCH):
+                chunk = rows[start : start + _BATCH]
+                ChildCluster.objects.bulk_create(
+                    ChildCluster(situation_id=r[0], cluster=cluster_of[r[0]], run=run)
+                    for r in chunk
+                )
+                StatFact.objects.bulk_create(_fact(r, cluster_of[r[0]], masks) for r in chunk)
+                say(start + len(chunk), None, None)
+            run.status = LinkageRun.Status.SUCCEEDED
+            run.finished_at = timezone.now()
+            run.situations = len(rows)
+            run.encoded = sum(1 for r in rows if r[1])
+            run.children = len(groups)
+            run.candidates = candidates
+            run.links = links
+            run.clusters_kept = kept
+            run.clusters_new = len(groups) - kept
+            run.quality = quality
+            run.key_ids = sorted({r[3] for r in rows if r[3]})
+            run.save()
+            record_event(
+                "observatory.linkage_run",
+                actor=actor,
+                object_type="linkage_run",
+                object_id=run.pk,
+                details={
+                    "situations": run.situations,
+                    "children": run.children,
+                    "clusters_kept": kept,
+                    "clusters_new": run.clusters_new,
+                },
+            )
+    except Exception:
+        LinkageRun.objects.filter(pk=run.pk).update(
+            status=LinkageRun.Status.FAILED, finished_at=timezone.now(), error="failed"
+        )
+        raise
+    return run
+
+
+def latest_run() -> LinkageRun | None:
+    return LinkageRun.objects.filter(status=LinkageRun.Status.SUCCEEDED).order_by("-pk").first()
+
+
+def is_stale(run: LinkageRun | None) -> bool:
+    """Whether situations changed after ``run`` (or there is no run at all)."""
+    from django.db.models import Count, Max
+
+    from balise.situations.models import Situation
+
+    if run is None:
+        return True
+    newest = Situation.objects.aggregate(latest=Max("updated_at"), count=Count("pk"))
+    if newest["count"] != run.situations:
+        return True
+    return bool(newest["latest"] and newest["latest"] > run.started_at)

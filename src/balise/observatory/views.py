@@ -1,0 +1,339 @@
+"""Analyst pages: dashboards, counts and overlap, linkage runs, releases (pseudonymised data only).
+
+Nothing here reads the situations table: every figure comes from ``StatFact`` (cluster ids,
+coarsened facts), so no note, reference or encoding can reach an analyst's screen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from balise.accounts.access import platform_role_required
+from balise.accounts.models import PlatformRole, User
+from balise.audit.services import record_event
+from balise.jobs.services import job_enqueue
+from balise.observatory import selectors
+from balise.observatory.jobs import preview_release, run_linkage
+from balise.observatory.models import LinkageRun, Release
+from balise.observatory.presentation import (
+    chart,
+    code_label,
+    csv_bytes,
+    dimension_label,
+    release_grid,
+    table_title,
+    xlsx_bytes,
+)
+from balise.observatory.releases import ReleaseError, release_approve, release_draft
+from balise.observatory.runs import is_stale, latest_run
+from balise.observatory.tables import AGE_BANDS, GEOGRAPHIES, STANDARD_TABLES, TABLE_KEYS
+
+analyst_required = platform_role_required(PlatformRole.ANALYST)
+
+
+class FilterForm(forms.Form):
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), required=False, coerce=int)
+    quarter = forms.TypedChoiceField(label=gettext_lazy("Quarter"), required=False, coerce=int)
+    sector = forms.ChoiceField(label=gettext_lazy("Sector"), required=False)
+    province = forms.ChoiceField(label=gettext_lazy("Province"), required=False)
+    age_group = forms.ChoiceField(label=gettext_lazy("Age group"), required=False)
+    gender = forms.ChoiceField(label=gettext_lazy("Gender"), required=False)
+    citizenship_group = forms.ChoiceField(label=gettext_lazy("Citizenship"), required=False)
+    unaccompanied = forms.TypedChoiceField(
+        label=gettext_lazy("Unaccompanied"), required=False, coerce=lambda v: v == "1"
+    )
+    form = forms.ChoiceField(label=gettext_lazy("Form of exploitation"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        every = ("", _("All"))
+        for name, field in self.fields.items():
+            field.choices = [every, *selectors.choices(name)]  # type: ignore[attr-defined]  # choice fields
+
+    def filters(self) -> selectors.Filters:
+        if not self.is_bound or not self.is_valid():
+            return selectors.Filters()
+        data = dict(self.cleaned_data)
+        form = str(data.pop("form") or "")
+        if self.data.get("unaccompanied", "") == "":
+            data["unaccompanied"] = None
+        return selectors.Filters(values=data, form=form)
+
+
+def _filters(request: HttpRequest) -> tuple[FilterForm, selectors.Filters]:
+    form = FilterForm(request.GET or None)
+    return form, form.filters()
+
+
+@require_GET
+@analyst_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    run = latest_run()
+    totals = selectors.totals(filters)
+    sectors, matrix = selectors.overlap(filters)
+    sections = []
+    for name in selectors.BREAKDOWNS:
+        rows = selectors.breakdown(name, filters)
+        label = (selectors.SINGLE.get(name) or selectors.MULTI[name])[2]
+        sections.append(
+            {
+                "name": name,
+                "label": label,
+                "rows": rows,
+                "chart": chart(str(label), [(r.label, r.children) for r in rows]),
+            }
+        )
+    overlap_rows = [
+        (selectors.sector_label(a), [matrix.get((a, b), 0) for b in sectors]) for a in sectors
+    ]
+    return render(
+        request,
+        "observatory/dashboard.html",
+        {
+            "form": form,
+            "run": run,
+            "stale": is_stale(run),
+            "totals": totals,
+            "sections": sections,
+            "overlap_headers": [selectors.sector_label(s) for s in sectors],
+            "overlap_rows": overlap_rows,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@require_GET
+@analyst_required
+def export(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
+    if name not in selectors.BREAKDOWNS and name != "overlap":
+        raise Http404
+    _form, filters = _filters(request)
+    if name == "overlap":
+        sectors, matrix = selectors.overlap(filters)
+        rows: list[list[Any]] = [["sector", *sectors]]
+        rows += [[a, *(matrix.get((a, b), 0) for b in sectors)] for a in sectors]
+    else:
+        rows = [["code", "label", "situations", "children"]]
+        rows += [
+            [r.code, r.label, r.situations, r.children] for r in selectors.breakdown(name, filters)
+        ]
+    record_event(
+        "observatory.exported",
+        request=request,
+        object_type="statistics",
+        object_id=name,
+        details={"format": fmt, "filters": {k: str(v) for k, v in filters.as_dict().items()}},
+    )
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        response = HttpResponse(
+            xlsx_bytes([(name, rows)]),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="balise-{name}-{stamp}.{fmt}"'
+    return response
+
+
+@require_GET
+@analyst_required
+def linkage(request: HttpRequest) -> HttpResponse:
+    runs = LinkageRun.objects.select_related("started_by").order_by("-pk")[:20]
+    return render(
+        request,
+        "observatory/linkage.html",
+        {"runs": runs, "latest": latest_run(), "stale": is_stale(latest_run())},
+    )
+
+
+@require_POST
+@analyst_required
+def linkage_start(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    job = job_enqueue(
+        handler=run_linkage,
+        owner=request.user,
+        organisation_id=None,
+        params={"result_url": reverse("observatory:linkage")},
+    )
+    record_event(
+        "observatory.linkage_started", request=request, object_type="job", object_id=job.pk
+    )
+    return redirect("jobs:detail", pk=job.pk)
+
+
+class DraftForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    period = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000)
+    tables = forms.MultipleChoiceField(
+        label=gettext_lazy("Tables"),
+        choices=[(t.key, t.label) for t in STANDARD_TABLES],
+        widget=forms.CheckboxSelectMultiple,
+        initial=list(TABLE_KEYS),
+    )
+    geography = forms.ChoiceField(
+        label=gettext_lazy("Geography"),
+        choices=[
+            ("region", gettext_lazy("Region")),
+            ("province", gettext_lazy("Province")),
+            ("arrondissement", gettext_lazy("Arrondissement")),
+        ],
+        initial="province",
+    )
+    age_bands = forms.ChoiceField(
+        label=gettext_lazy("Age groups"),
+        choices=[
+            ("primero", gettext_lazy("0-4, 5-11, 12-17")),
+            ("fine", gettext_lazy("Under 12, 12-13, 14-15, 16-17")),
+        ],
+        initial="primero",
+    )
+    threshold = forms.IntegerField(
+        label=gettext_lazy("Threshold"), min_value=3, max_value=50, initial=10
+    )
+
+    def clean_period(self) -> int:
+        period = int(self.cleaned_data["period"])
+        if period > timezone.localdate().year:
+            raise forms.ValidationError(_("The year cannot be in the future."))
+        return period
+
+
+@require_GET
+@analyst_required
+def release_list(request: HttpRequest) -> HttpResponse:
+    releases = Release.objects.select_related("drafted_by", "approved_by").order_by("-pk")
+    return render(request, "observatory/release_list.html", {"releases": releases})
+
+
+@require_http_methods(["GET", "POST"])
+@analyst_required
+def release_new(request: HttpRequest) -> HttpResponse:
+    assert isinstance(request.user, User)
+    form = DraftForm(request.POST or None, initial={"period": timezone.localdate().year - 1})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        assert data["geography"] in GEOGRAPHIES
+        assert data["age_bands"] in AGE_BANDS
+        release = release_draft(
+            actor=request.user,
+            title=data["title"],
+            period=data["period"],
+            tables=data["tables"],
+            geography=data["geography"],
+            age_bands=data["age_bands"],
+            threshold=data["threshold"],
+        )
+        return _start_preview(request, release)
+    return render(request, "observatory/release_new.html", {"form": form})
+
+
+def _start_preview(request: HttpRequest, release: Release) -> HttpResponse:
+    assert isinstance(request.user, User)
+    job = job_enqueue(
+        handler=preview_release,
+        owner=request.user,
+        organisation_id=None,
+        params={
+            "release": release.pk,
+            "result_url": reverse("observatory:release_detail", args=[release.pk]),
+        },
+    )
+    return redirect("jobs:detail", pk=job.pk)
+
+
+@require_GET
+@analyst_required
+def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    release = get_object_or_404(Release.objects.select_related("drafted_by", "approved_by"), pk=pk)
+    tables = []
+    source = release.content["tables"] if release.content else release.preview.get("tables", [])
+    for table in source:
+        tables.append(
+            {
+                "name": table["name"],
+                "title": table_title(table["name"]),
+                "unit": table["unit"],
+                "grid": release_grid(_masked(table)),
+                "withheld": {
+                    tuple(c[d] for d in table["dimensions"])
+                    for c in table["cells"]
+                    if c.get("withheld") or c.get("value") is None
+                },
+            }
+        )
+    suggestions = [
+        {
+            **s,
+            "title": table_title(s["table"]),
+            "from_label": dimension_label(s["replaced"]),
+            "to_label": ", ".join(dimension_label(d) for d in s["dimensions"]),
+        }
+        for s in release.preview.get("suggestions", [])
+    ]
+    assert isinstance(request.user, User)
+    return render(
+        request,
+        "observatory/release_detail.html",
+        {
+            "release": release,
+            "tables": tables,
+            "suggestions": suggestions,
+            "audit": release.audit_summary or release.preview.get("audit"),
+            "can_approve": (
+                not release.is_published
+                and bool(release.preview)
+                and release.drafted_by_id != request.user.pk
+            ),
+        },
+    )
+
+
+def _masked(table: dict[str, Any]) -> dict[str, Any]:
+    """Withheld cells of a preview shown as the public would see them (marked, no value)."""
+    cells = [c | {"value": None} if c.get("withheld") else c for c in table["cells"]]
+    return table | {"cells": cells}
+
+
+@require_POST
+@analyst_required
+def release_recompute(request: HttpRequest, pk: int) -> HttpResponse:
+    release = get_object_or_404(Release, pk=pk)
+    if release.is_published:
+        messages.error(request, _("A published release is frozen."))
+        return redirect("observatory:release_detail", pk=pk)
+    return _start_preview(request, release)
+
+
+@require_POST
+@analyst_required
+def release_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    release = get_object_or_404(Release, pk=pk)
+    try:
+        release_approve(actor=request.user, release=release)
+    except PermissionDenied:
+        messages.error(request, _("The analyst who drafted a release cannot approve it."))
+        return redirect("observatory:release_detail", pk=pk)
+    except (ReleaseError, ValueError) as exc:
+        messages.error(request, _("The release was not published: %(reason)s") % {"reason": exc})
+        return redirect("observatory:release_detail", pk=pk)
+    messages.success(request, _("The release is published."))
+    return redirect("statistics:detail", pk=pk)
+
+
+__all__ = ["code_label"]

@@ -12,7 +12,9 @@ from balise.jobs.models import Job
 
 
 def _job_for(request: HttpRequest, pk: int) -> Job:
-    return get_object_or_404(Job.objects.visible_to(request.user).select_related("owner"), pk=pk)
+    # The payload (an upload of up to tens of megabytes) is never needed to show progress.
+    jobs = Job.objects.visible_to(request.user).select_related("owner").defer("payload")
+    return get_object_or_404(jobs, pk=pk)
 
 
 @require_GET

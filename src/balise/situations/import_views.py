@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,8 +40,13 @@ class UploadForm(forms.Form):
     )
 
 
+def _import_jobs(request: HttpRequest) -> QuerySet[Job]:
+    return Job.objects.visible_to(request.user).filter(kind=IMPORT_KIND)
+
+
 def _import_job(request: HttpRequest, pk: int) -> Job:
-    return get_object_or_404(Job.objects.visible_to(request.user).filter(kind=IMPORT_KIND), pk=pk)
+    """The job without its payload (an upload of up to tens of megabytes)."""
+    return get_object_or_404(_import_jobs(request).defer("payload"), pk=pk)
 
 
 def _launch(request: HttpRequest, content: bytes, mode: str) -> Job:
@@ -100,7 +106,7 @@ def import_result(request: HttpRequest, pk: int) -> HttpResponse:
             job.status == Job.Status.SUCCEEDED
             and job.params.get("mode") == "check"
             and result.get("ok")
-            and bool(job.payload)
+            and _import_jobs(request).filter(pk=job.pk).exclude(payload=b"").exists()
         ),
     }
     return render(request, "situations/import_result.html", context)
@@ -109,7 +115,7 @@ def import_result(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_role_required(OrgRole.STEWARD)
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    check = _import_job(request, pk)
+    check = get_object_or_404(_import_jobs(request), pk=pk)
     content = bytes(check.payload)
     if not (
         check.params.get("mode") == "check"

@@ -10,6 +10,7 @@ harness derives what each request must answer:
 - signed in without the role: 403, and an ``authz.denied`` audit event;
 - allowed, own organisation's object: 2xx or 3xx;
 - allowed, another organisation's object: 404 (nothing is guessable).
+A 2xx page seen signed in must also carry ``Cache-Control: no-store``.
 
 Specs live in ``tests/matrix/specs/<app>.py`` (found automatically); see docs/testing.md.
 """

@@ -103,6 +103,14 @@ def _check(
         ok = str(status) == expected
     if ok and expected == "403" and denied != 1:
         return f"{cell}: 403 as expected, but the refusal was not audited (authz.denied)"
+    signed_in = cell.persona != ANONYMOUS
+    if (
+        ok
+        and signed_in
+        and 200 <= status < 300
+        and "no-store" not in response.get("Cache-Control", "")
+    ):
+        return f"{cell}: a page seen signed in must be sent with Cache-Control: no-store"
     return None if ok else f"{cell}: expected {expected}, got {got}"
 
 

@@ -63,7 +63,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
         (event, names.get(event.organisation_id, "") if event.organisation_id else "")
         for event in page
     ]
-    return render(request, "audit/event_list.html", {"form": form, "page": page, "rows": rows})
+    context = {"form": form, "page": page, "rows": rows, "head": chain_head()}
+    return render(request, "audit/event_list.html", context)
 
 
 def neutralise_formula(value: object) -> str:

@@ -203,16 +203,21 @@ def _payload_of(event: AuditEvent) -> bytes:
 
 
 def verify_chain(
-    events: Iterable[AuditEvent] | None = None, *, expect_head: ChainHead | None = None
+    events: Iterable[AuditEvent] | None = None,
+    *,
+    expect_head: ChainHead | None = None,
+    start: ChainHead | None = None,
 ) -> VerifyResult:
     """Re-compute the whole chain; name the first event that does not fit.
 
     Without ``expect_head`` a chain whose newest events were deleted still verifies: nothing
-    inside the database can tell. With it, the chain must reach that head unchanged.
+    inside the database can tell. With it, the chain must reach that head unchanged. ``start``
+    is the event just before ``events`` when they are a segment (an exported copy, say).
     """
     rows = events if events is not None else AuditEvent.objects.order_by("seq").iterator(2000)
-    prev_hash = GENESIS_HASH
-    expected_seq = 1
+    start = start or ChainHead(0, GENESIS_HASH)
+    prev_hash = start.hash
+    expected_seq = start.seq + 1
     checked = 0
     for event in rows:
         if event.seq != expected_seq:
@@ -238,12 +243,45 @@ def verify_chain(
         prev_hash = event.hash
         expected_seq += 1
         checked += 1
-    if expect_head is not None and checked < expect_head.seq:
+    last_seq = expected_seq - 1
+    if expect_head is not None and last_seq < expect_head.seq:
         return VerifyResult(
             False,
             checked,
-            checked + 1,
-            f"the log ends at #{checked} but the anchored head is #{expect_head.seq}: "
+            last_seq + 1,
+            f"the log ends at #{last_seq} but the anchored head is #{expect_head.seq}: "
             "events were removed from the end",
         )
-    return VerifyResult(True, checked, head=ChainHead(checked, prev_hash))
+    return VerifyResult(True, checked, head=ChainHead(last_seq, prev_hash))
+
+
+EXPORT_FIELDS = (
+    "seq",
+    "created_at",
+    "actor_id",
+    "actor_label",
+    "organisation_id",
+    "action",
+    "object_type",
+    "object_id",
+    "request_id",
+    "details",
+    "prev_hash",
+    "hash",
+)
+
+
+def event_to_json(event: AuditEvent) -> str:
+    """One event as a JSON line holding every stored field, for a copy kept elsewhere."""
+    row = {name: getattr(event, name) for name in EXPORT_FIELDS}
+    row["created_at"] = event.created_at.astimezone(UTC).isoformat(timespec="microseconds")
+    return json.dumps(row, sort_keys=True, ensure_ascii=False)
+
+
+def event_from_json(line: str) -> AuditEvent:
+    """The unsaved event a JSON line describes (``verify_chain`` checks it like a stored one)."""
+    row = json.loads(line)
+    if not isinstance(row, dict) or set(row) != set(EXPORT_FIELDS):
+        raise ValueError("not an exported audit event")
+    row["created_at"] = datetime.fromisoformat(row["created_at"])
+    return AuditEvent(**row)

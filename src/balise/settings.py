@@ -210,6 +210,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static" if PRODUCTION else None
+# Project-wide static files outside any app (balise/js/encoding.js and the identity modules).
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Outside production WhiteNoise serves straight from the apps' static folders (no collectstatic).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 STORAGES = {

@@ -29,6 +29,7 @@ from balise.situations.formdata import (
     raw_input,
     values_of,
 )
+from balise.situations.identity_step import identity_context
 from balise.situations.models import Situation
 from balise.situations.selectors import get_situation_or_404, situations_visible_to
 from balise.situations.services import (
@@ -39,6 +40,7 @@ from balise.situations.services import (
 )
 from balise.situations.validation import (
     FIELDS,
+    IDENTITY_FIELDS,
     MULTI_FIELDS,
     FieldIssue,
     SituationValidationError,
@@ -125,6 +127,7 @@ def _render_form(
         for issue in issues
         if issue.field in fields
     ]
+    identity_values = {} if any(issue.field in IDENTITY_FIELDS for issue in issues) else values
     return render(
         request,
         "situations/form.html",
@@ -133,17 +136,22 @@ def _render_form(
             "situation": situation,
             "summary": summary,
             "identity_errors": identity_errors(issues),
+            "identity": identity_context(identity_values, situation),
             "vulnerability_field": fields["vulnerabilities"],
         },
         status=status,
     )
 
 
+def _refuse_identity_keys(request: HttpRequest, *also: str) -> None:
+    """Refuse (audited) a request whose query, form fields or files carry an identity-like name."""
+    keys = [*request.GET.keys(), *request.POST.keys(), *request.FILES.keys(), *also]
+    refuse_identity_fields(actor=_user(request), keys=keys, channel="form", request=request)
+
+
 def _identity_refused(request: HttpRequest, situation: Situation | None) -> HttpResponse | None:
     try:
-        refuse_identity_fields(
-            actor=_user(request), keys=request.POST.keys(), channel="form", request=request
-        )
+        _refuse_identity_keys(request)
     except SituationValidationError as error:
         # The values are never echoed back: the form is rendered from the situation fields only.
         return _render_form(
@@ -174,11 +182,11 @@ def _prefill(request: HttpRequest) -> dict[str, Any]:
 @org_role_required(OrgRole.RECORDER)
 def situation_create_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    if request.method == "GET":
-        return _render_form(request, values=_prefill(request), issues=[], situation=None)
     refused = _identity_refused(request, None)
     if refused:
         return refused
+    if request.method == "GET":
+        return _render_form(request, values=_prefill(request), issues=[], situation=None)
     data = raw_input(request.POST)
     assert user.organisation is not None
     try:
@@ -199,15 +207,15 @@ def situation_create_view(request: HttpRequest) -> HttpResponse:
 def situation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     situation = get_situation_or_404(user, pk)
+    refused = _identity_refused(request, situation)
+    if refused:
+        return refused
     if request.method == "GET":
         _audit_read(request, situation, "edit")
         note = situation_note(actor=user, situation=situation)
         return _render_form(
             request, values=values_of(situation, note), issues=[], situation=situation
         )
-    refused = _identity_refused(request, situation)
-    if refused:
-        return refused
     data = raw_input(request.POST)
     try:
         situation_update(actor=user, situation=situation, data=data, request=request)
@@ -251,7 +259,19 @@ def situation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_role_required(OrgRole.RECORDER)
 def validate_field_view(request: HttpRequest) -> HttpResponse:
-    """htmx: the errors of one field, rendered into its live region."""
+    """htmx: the errors of one field, rendered into its live region.
+
+    htmx posts the whole form, so an identity-like field anywhere in it is refused here too.
+    """
+    try:
+        _refuse_identity_keys(request, request.POST.get("_field", ""))
+    except SituationValidationError as error:
+        return render(
+            request,
+            "situations/_field_errors.html",
+            {"errors": sorted({issue.message for issue in error.issues})},
+            status=400,
+        )
     name = request.POST.get("_field", "")
     if name not in FIELDS:
         return HttpResponse(status=400)

@@ -1,0 +1,192 @@
+// The identity step of the recording form: first name, last name, birth date and sex are typed
+// into inputs WITHOUT a name attribute (the browser never submits them), encoded here with
+// encoding.js and the network secret kept on this device, and only the encoding, its version and
+// the key identifier go into the form's hidden fields. The plain inputs are emptied before the
+// form is sent. Texts come translated from the page (#identity-messages).
+
+const root = document.getElementById("identity-step");
+const messages = JSON.parse(document.getElementById("identity-messages").textContent);
+const encodingUrl = document.getElementById("balise-encoding-module").href;
+const form = root.closest("form");
+
+const $ = (id) => document.getElementById(id);
+const inputs = {
+  first_name: $("identity-first-name"),
+  last_name: $("identity-last-name"),
+  birth_date: $("identity-birth-date"),
+  sex: $("identity-sex"),
+};
+const hidden = {
+  encoding: $("identity_encoding"),
+  version: $("identity_version"),
+  keyId: $("identity_key_id"),
+};
+const statusText = $("identity-status");
+const missingNotice = $("identity-missing");
+const birthDateError = $("identity-birth-date-error");
+const stepError = $("identity-error");
+
+const format = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
+const shortKey = (keyId) => `${keyId.slice(0, 4)}…`;
+
+function readSecret() {
+  try {
+    return window.localStorage.getItem(root.dataset.storageKey);
+  } catch {
+    return null;
+  }
+}
+
+let encodeIdentity = null;
+let deviceKeyId = "";
+let generation = 0; // ignores the results of encodings overtaken by a later change
+
+const plainValues = () => ({
+  first_name: inputs.first_name.value,
+  last_name: inputs.last_name.value,
+  birth_date: inputs.birth_date.value,
+  sex: inputs.sex.value,
+});
+const hasPlainInput = () => Object.values(plainValues()).some((value) => value.trim() !== "");
+
+// Accepts YYYY-MM-DD, YYYY-MM, YYYY and the Belgian DD/MM/YYYY, MM/YYYY (also with - or .).
+export function isoBirthDate(text) {
+  const value = text.trim();
+  if (!value || /^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$/.test(value)) return value;
+  const pad = (n) => n.padStart(2, "0");
+  let match = /^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})$/.exec(value);
+  if (match) return `${match[3]}-${pad(match[2])}-${pad(match[1])}`;
+  match = /^([0-9]{1,2})[/.-]([0-9]{4})$/.exec(value);
+  if (match) return `${match[2]}-${pad(match[1])}`;
+  return null;
+}
+
+function setBirthDateError(message) {
+  birthDateError.textContent = message;
+  if (message) inputs.birth_date.setAttribute("aria-invalid", "true");
+  else inputs.birth_date.removeAttribute("aria-invalid");
+}
+
+function clearHidden() {
+  hidden.encoding.value = "";
+  hidden.version.value = "";
+  hidden.keyId.value = "";
+}
+
+function showIdle() {
+  if (hidden.encoding.value) {
+    statusText.textContent = format(messages.encoded, {
+      key: shortKey(hidden.keyId.value),
+      version: hidden.version.value,
+    });
+  } else if (root.dataset.storedKeyId) {
+    statusText.textContent = format(messages.stored, {
+      key: shortKey(root.dataset.storedKeyId),
+      version: root.dataset.storedVersion,
+    });
+  } else {
+    statusText.textContent = format(messages.ready, { key: shortKey(deviceKeyId) });
+  }
+}
+
+// Encodes the plain inputs into the hidden fields; resolves to true when the form may be sent.
+async function encodeNow() {
+  const mine = ++generation;
+  stepError.textContent = "";
+  if (!hasPlainInput()) {
+    setBirthDateError("");
+    clearHidden();
+    showIdle();
+    return true;
+  }
+  const birthDate = isoBirthDate(inputs.birth_date.value);
+  if (birthDate === null) {
+    clearHidden();
+    setBirthDateError(messages.birth_date_format);
+    return false;
+  }
+  if (birthDate && birthDate.slice(0, 4) > String(new Date().getFullYear())) {
+    clearHidden();
+    setBirthDateError(messages.birth_date_future);
+    return false;
+  }
+  let columns;
+  try {
+    columns = await encodeIdentity(readSecret(), { ...plainValues(), birth_date: birthDate });
+  } catch (error) {
+    if (mine !== generation) return false;
+    clearHidden();
+    if (error && error.field === "birth_date") setBirthDateError(messages.birth_date_invalid);
+    else stepError.textContent = messages.failed;
+    return false;
+  }
+  if (mine !== generation) return false;
+  setBirthDateError("");
+  hidden.encoding.value = columns.balise_encoding;
+  hidden.version.value = columns.balise_version;
+  hidden.keyId.value = columns.balise_key_id;
+  statusText.textContent = format(messages.encoded, {
+    key: shortKey(columns.balise_key_id),
+    version: columns.balise_version,
+  });
+  return true;
+}
+
+function clearPlain() {
+  for (const input of Object.values(inputs)) input.value = "";
+}
+
+function firstInvalid() {
+  return inputs.birth_date.getAttribute("aria-invalid") === "true" ? inputs.birth_date : null;
+}
+
+let sending = false;
+
+async function start() {
+  const secret = readSecret();
+  if (!secret) {
+    missingNotice.hidden = false;
+    root.dataset.state = "missing";
+    return; // inputs stay disabled: without the secret no identity can be encoded
+  }
+  try {
+    ({ encodeIdentity } = await import(encodingUrl));
+    deviceKeyId = (await encodeIdentity(secret, {})).balise_key_id;
+  } catch {
+    missingNotice.hidden = false;
+    stepError.textContent = messages.secret_damaged;
+    root.dataset.state = "damaged";
+    return;
+  }
+  if (root.dataset.storedKeyId && root.dataset.storedKeyId !== deviceKeyId) {
+    stepError.textContent = format(messages.other_key, {
+      stored: shortKey(root.dataset.storedKeyId),
+      device: shortKey(deviceKeyId),
+    });
+  }
+  for (const input of Object.values(inputs)) {
+    input.disabled = false;
+    input.addEventListener("change", () => encodeNow());
+  }
+  root.dataset.state = "ready";
+  showIdle();
+
+  form.addEventListener("submit", async (event) => {
+    if (sending || !hasPlainInput()) return;
+    event.preventDefault();
+    const submitter = event.submitter;
+    if (await encodeNow()) {
+      clearPlain();
+      sending = true;
+      // Outside the submit event's dispatch (its promise may settle within it), where a
+      // nested requestSubmit() would be ignored.
+      setTimeout(() => form.requestSubmit(submitter), 0);
+    } else {
+      (firstInvalid() || inputs.first_name).focus();
+    }
+  });
+  // Leaving the page (or the back-forward cache keeping it) never keeps the names in the inputs.
+  window.addEventListener("pagehide", clearPlain);
+}
+
+start();

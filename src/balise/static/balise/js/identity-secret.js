@@ -1,0 +1,137 @@
+// The device-secret page: keeps the network secret (the file `balise secret new` wrote) in this
+// browser's localStorage only. Nothing here sends it anywhere: there is no form, the inputs have
+// no name, and the only network use is loading encoding.js (with Subresource Integrity) to check
+// the file. Texts come translated from the page (#device-secret-messages).
+
+const root = document.getElementById("device-secret");
+const messages = JSON.parse(document.getElementById("device-secret-messages").textContent);
+const storageKey = root.dataset.storageKey;
+const encodingUrl = document.getElementById("balise-encoding-module").href;
+
+const $ = (id) => document.getElementById(id);
+const stateText = $("secret-state");
+const details = $("secret-details");
+const keyIdOut = $("secret-key-id");
+const versionOut = $("secret-version");
+const removeButton = $("secret-remove");
+const textArea = $("secret-text");
+const fileInput = $("secret-file");
+const saveButton = $("secret-save");
+const errorText = $("secret-error");
+
+const format = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
+
+function readStored() {
+  try {
+    return window.localStorage.getItem(storageKey);
+  } catch {
+    return null; // storage disabled: behave as "missing"
+  }
+}
+
+// Checks a secret file's text with the encoder itself; resolves to its key id and version.
+async function describe(text) {
+  const { encodeIdentity } = await import(encodingUrl);
+  const columns = await encodeIdentity(text, {});
+  return { keyId: columns.balise_key_id, version: columns.balise_version };
+}
+
+function reasonOf(error) {
+  const text = String(error && error.message);
+  if (/key_id does not match|64 hexadecimal/.test(text)) return messages.damaged;
+  if (/unsupported secret file version/.test(text)) return messages.unsupported;
+  return messages.not_a_secret;
+}
+
+function showError(message, field) {
+  errorText.textContent = message;
+  for (const element of [textArea, fileInput]) {
+    if (element === field) element.setAttribute("aria-invalid", "true");
+    else element.removeAttribute("aria-invalid");
+  }
+  if (field) field.focus();
+}
+
+function clearError() {
+  errorText.textContent = "";
+  textArea.removeAttribute("aria-invalid");
+  fileInput.removeAttribute("aria-invalid");
+}
+
+async function render(announce) {
+  const stored = readStored();
+  if (!stored) {
+    details.hidden = true;
+    removeButton.hidden = true;
+    root.dataset.state = "missing";
+    stateText.textContent = announce || messages.missing;
+    return;
+  }
+  try {
+    const { keyId, version } = await describe(stored);
+    keyIdOut.textContent = keyId;
+    versionOut.textContent = version;
+    details.hidden = false;
+    removeButton.hidden = false;
+    root.dataset.state = "set";
+    stateText.textContent = announce || format(messages.set, { key: keyId, version });
+  } catch {
+    details.hidden = true;
+    removeButton.hidden = false;
+    root.dataset.state = "damaged";
+    stateText.textContent = messages.stored_damaged;
+  }
+}
+
+async function keep(text, field) {
+  clearError();
+  const trimmed = text.trim();
+  if (!trimmed) {
+    showError(messages.empty, field);
+    return;
+  }
+  let described;
+  try {
+    described = await describe(trimmed);
+  } catch (error) {
+    showError(reasonOf(error), field);
+    return;
+  }
+  try {
+    window.localStorage.setItem(storageKey, trimmed);
+  } catch {
+    showError(messages.storage_unavailable, field);
+    return;
+  }
+  textArea.value = "";
+  fileInput.value = "";
+  await render(format(messages.saved, { key: described.keyId, version: described.version }));
+  stateText.focus();
+}
+
+saveButton.addEventListener("click", () => keep(textArea.value, textArea));
+
+fileInput.addEventListener("change", async () => {
+  const file = fileInput.files && fileInput.files[0];
+  if (!file) return;
+  if (file.size > 4096) {
+    showError(messages.not_a_secret, fileInput);
+    fileInput.value = "";
+    return;
+  }
+  await keep(await file.text(), fileInput);
+});
+
+removeButton.addEventListener("click", async () => {
+  try {
+    window.localStorage.removeItem(storageKey);
+  } catch {
+    // nothing stored then
+  }
+  clearError();
+  await render(messages.removed);
+  stateText.focus();
+});
+
+root.hidden = false;
+render("");

@@ -16,7 +16,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -106,10 +106,22 @@ def _spawn(job_id: int) -> None:
     thread.start()
 
 
-def _run_in_thread(job_id: int) -> None:
+def _run_in_thread(job_id: int, attempts: int = 5) -> None:
+    """Run a job on its own thread and connection; a busy database delays the start, retried."""
     close_old_connections()
     try:
-        run_job(job_id)
+        for attempt in range(1, attempts + 1):
+            try:
+                run_job(job_id)
+                return
+            except DatabaseError:
+                logger.warning(
+                    "job %s: database busy (attempt %s of %s)", job_id, attempt, attempts
+                )
+                connection.close()
+                time.sleep(0.5 * attempt)
+        # Still queued (or left running): `balise jobs work` or `balise jobs reap` deals with it.
+        logger.error("job %s could not run on its thread", job_id)
     finally:
         connection.close()
 

@@ -120,9 +120,12 @@ def test_it_runs_as_the_balise_console_script(tmp_path: Path) -> None:
     bad = run("release", "build", "--period", "1999", "--output", str(tmp_path / "bad.json"))
     assert bad.returncode == 2
     assert "2000" in bad.stderr
-    demo = run("demo", "--situations", "300", "--seed", "3")
+    demo = run("demo", "--situations", "120", "--seed", "3")
     assert demo.returncode == 0, demo.stderr
     assert (tmp_path / "demo-network-secret").stat().st_mode & 0o777 == 0o600
+    linked = run("linkage", "run", "--quality-children", "50", "--no-progress")
+    assert linked.returncode == 0, linked.stderr
+    assert "120 situations, 120 with an encoding" in linked.stdout
     year = str(timezone.localdate().year - 1)  # the demo spreads situations over the last 34 months
     built = run("release", "build", "--period", year, "--output", str(tmp_path / "r.json"))
     assert built.returncode == 0, built.stderr

@@ -181,14 +181,14 @@ def release_csv_rows(document: Mapping[str, Any]) -> Iterable[list[Any]]:
                     row += ["", ""]
             value = cell["value"]
             row += ["" if value is None else value, "yes" if value is None else ""]
-            yield [neutralise_formula(v) if isinstance(v, str) else v for v in row]
+            yield row
 
 
 def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([neutralise_formula(v) if isinstance(v, str) else v for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

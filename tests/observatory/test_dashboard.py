@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from balise.audit.models import AuditEvent
+from balise.observatory.models import StatFact
+from tests.conftest import Personas, login_verified
+from tests.observatory.conftest import Network
+
+
+def test_it_shows_counts_and_the_overlap_to_analysts(linked: Network, personas: Personas) -> None:
+    client = login_verified(Client(), personas.analyst)
+    page = client.get(reverse("observatory:dashboard")).content.decode()
+    assert 'data-figure="situations">6<' in page
+    assert 'data-figure="children">4<' in page
+    assert 'data-figure="multi-sector">1<' in page
+    assert "<svg" in page
+    assert 'role="img"' in page
+    for situation in linked.situations.values():
+        assert situation.reference not in page
+        if situation.identity_encoding:
+            assert situation.identity_encoding[:24] not in page
+    filtered = client.get(reverse("observatory:dashboard"), {"sector": "youth_aid", "year": "2025"})
+    assert 'data-figure="situations">2<' in filtered.content.decode()
+
+
+def test_it_exports_tables_audited_and_neutralised(linked: Network, personas: Personas) -> None:
+    # A code that a spreadsheet would run as a formula must come out inert.
+    StatFact.objects.filter(situation_id=linked.situations["senait"].pk).update(sector="=1+1")
+    client = login_verified(Client(), personas.analyst)
+    response = client.get(reverse("observatory:export", args=["sector", "csv"]), {"year": "2025"})
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert "'=1+1" in text
+    assert text.splitlines()[0] == "code;label;situations;children"
+    event = AuditEvent.objects.get(action="observatory.exported")
+    assert event.object_id == "sector"
+    assert event.details["filters"] == {"year": "2025"}
+    xlsx = client.get(reverse("observatory:export", args=["overlap", "xlsx"]))
+    assert xlsx.status_code == 200
+    assert xlsx.content[:2] == b"PK"
+    assert client.get(reverse("observatory:export", args=["nothing", "csv"])).status_code == 404
+
+
+def test_it_starts_a_linkage_run_as_a_job(
+    network: Network, personas: Personas, settings: object
+) -> None:
+    setattr(settings, "BALISE_JOBS_SYNC", True)  # noqa: B010 - pytest-django settings fixture
+    client = login_verified(Client(), personas.analyst)
+    response = client.post(reverse("observatory:linkage_start"))
+    assert response.status_code == 302
+    assert "/jobs/" in response["Location"]
+    job_page = client.get(response["Location"])
+    assert job_page.status_code == 200
+    page = client.get(reverse("observatory:linkage")).content.decode()
+    assert '<td class="num">4</td>' in page  # children of the run

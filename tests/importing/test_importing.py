@@ -396,3 +396,17 @@ def test_it_refuses_a_nul_byte_anywhere(personas: Personas) -> None:
     content = _csv(*[_row(f"Z{n}") for n in range(100)]).replace(b"Z99", b"Z9\x00")
     result = run(content, personas.steward_a)
     assert problems(result) == [(0, "", "text_encoding")]
+
+
+def test_it_ignores_empty_trailing_columns_of_excel_exports(personas: Personas) -> None:
+    content = (HEADER + ",,\r\n" + _row("T1") + ",,\r\n").encode()
+    result = run(content, personas.steward_a)
+    assert result["ok"] is True, result["errors"]
+    assert result["created"] == 1
+
+
+def test_it_refuses_a_blank_column_name_in_the_middle(personas: Personas) -> None:
+    content = (HEADER.replace(",gender,", ",,") + "\r\n" + _row("T1") + "\r\n").encode()
+    result = run(content, personas.steward_a)
+    assert (1, "", "blank_column") in problems(result)
+    assert (1, "gender", "missing_column") in problems(result)

@@ -292,7 +292,11 @@ def read_csv(content: bytes, *, max_rows: int) -> Table:
         raise ImportRefused(
             [_file_issue("csv", _("The CSV file cannot be read: %(error)s") % {"error": exc})]
         ) from None
-    return Table(header or [], rows, "csv", encoding, delimiter)
+    header = header or []
+    # Spreadsheets often export empty trailing columns ("a;b;c;;;"): they carry nothing.
+    while header and not header[-1].strip():
+        header.pop()
+    return Table(header, rows, "csv", encoding, delimiter)
 
 
 def _xlsx_cell(value: object) -> str:

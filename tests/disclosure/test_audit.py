@@ -140,3 +140,23 @@ def test_it_refuses_a_release_too_fine_to_attack_exactly() -> None:
         audit_release(release)
     with pytest.raises(ValueError, match="finest cells"):
         protect_release(release)
+
+
+def test_it_excuses_only_the_bound_that_earlier_releases_force() -> None:
+    counts = {("a", "F"): 8, ("a", "M"): 1, ("b", "F"): 15, ("b", "M"): 5}
+    earlier_rows = rows_from_counts(counts, ("arrondissement", "sex"))
+    old = build_table(TableSpec("by_arrondissement", "situations", (TWO,)), earlier_rows)
+    earlier = Release(metadata={"id": "old"}, tables=(old,))  # published a = 9, b = 20
+    suppressed: dict[CellKey, SuppressionReason] = {
+        ("a", "F"): "threshold", ("a", "M"): "threshold", ("b", "F"): "secondary",
+        ("b", "M"): "threshold",
+    }  # fmt: skip
+    report = audit_release(_release(suppressed, counts), earlier=[earlier])
+    a_f = next(c for c in report.cells if c.key == ("a", "F"))
+    # Column F (23) and row b (20) give aF >= 3, enough below 8; the old release's row a (9)
+    # caps it at 9 < 13, which withholding more now cannot change.
+    assert (a_f.lower, a_f.upper) == (3, 9)
+    assert a_f.passed
+    assert a_f.note.startswith("prior")
+    b_m = next(c for c in report.cells if c.key == ("b", "M"))
+    assert not b_m.passed  # capped at 6 by this release's own margins, not by the old one

@@ -367,23 +367,29 @@ def _audit_cell(
     lower = attack.extreme(expr, maximise=False, prior_only=False)
     upper = attack.extreme(expr, maximise=True, prior_only=False)
     need_low, need_up = _requirement(reason, true_value, rules)
-    problems = []
+    # Each shortfall, with whether earlier releases alone already force the same bound.
+    problems: list[tuple[str, bool]] = []
+    prior: dict[bool, float] = {}
+
+    def forced(maximise: bool, value: float) -> bool:
+        if maximise not in prior:
+            prior[maximise] = attack.extreme(expr, maximise=maximise, prior_only=True)
+        return prior[maximise] == value
+
     if lower == upper:
-        problems.append("determined")
+        problems.append(("determined", forced(False, lower) and forced(True, upper)))
     if need_low is not None and lower > need_low:
-        problems.append(f"lower bound {int(lower)} above {need_low}")
+        problems.append((f"lower bound {int(lower)} above {need_low}", forced(False, lower)))
     if need_up is not None and upper < need_up:
-        problems.append(f"upper bound {int(upper)} below {need_up}")
-    passed = not problems
-    note = "protected"
-    if problems:
-        prior_low = attack.extreme(expr, maximise=False, prior_only=True)
-        prior_up = attack.extreme(expr, maximise=True, prior_only=True)
-        if prior_low == lower and prior_up == upper:
-            passed = True
-            note = "prior: earlier releases already allow no more (" + "; ".join(problems) + ")"
-        else:
-            note = "; ".join(problems)
+        problems.append((f"upper bound {int(upper)} below {need_up}", forced(True, upper)))
+    passed = all(excused for _text, excused in problems)
+    text = "; ".join(t for t, _excused in problems)
+    if not problems:
+        note = "protected"
+    elif passed:
+        note = f"prior: earlier releases already allow no more ({text})"
+    else:
+        note = text
     return CellAudit(
         table=table.name,
         key=key,

@@ -144,3 +144,10 @@ def test_it_sends_anonymous_people_to_sign_in(client: Client) -> None:
 @pytest.mark.django_db
 def test_it_refuses_post(personas: Personas, signed_in: SignIn) -> None:
     assert signed_in(personas.admin).post(URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_shows_details_as_json(personas: Personas, signed_in: SignIn) -> None:
+    record_event("test.alpha", details={"rows": 3, "format": "csv"})
+    body = signed_in(personas.admin).get(URL).content.decode()
+    assert "{&quot;format&quot;: &quot;csv&quot;, &quot;rows&quot;: 3}" in body

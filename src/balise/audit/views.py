@@ -60,7 +60,11 @@ def event_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     names = _organisation_names()
     rows = [
-        (event, names.get(event.organisation_id, "") if event.organisation_id else "")
+        (
+            event,
+            names.get(event.organisation_id, "") if event.organisation_id else "",
+            json.dumps(event.details, sort_keys=True, ensure_ascii=False) if event.details else "",
+        )
         for event in page
     ]
     context = {"form": form, "page": page, "rows": rows, "head": chain_head()}

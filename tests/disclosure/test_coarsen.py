@@ -52,3 +52,13 @@ def test_it_rejects_an_alternative_over_another_variable() -> None:
     spec = TableSpec("t", "situations", (ARRONDISSEMENT, SEX))
     with pytest.raises(ValueError, match="does not classify"):
         suggest_coarsening(spec, _rows(), {"arrondissement": [WIDE_AGE]})
+
+
+def test_it_previews_primary_cells_only_when_asked() -> None:
+    spec = TableSpec("t", "situations", (ARRONDISSEMENT, SEX))
+    rules = DisclosureRules(class_disclosure=False)
+    drafted, by_province = suggest_coarsening(
+        spec, _rows(), {"arrondissement": [PROVINCE]}, rules=rules, secondary=False
+    )
+    assert drafted.suppressed == drafted.primary == 6
+    assert by_province.suppressed == 0

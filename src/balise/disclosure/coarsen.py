@@ -41,13 +41,15 @@ def suggest_coarsening(
     *,
     rules: DisclosureRules | None = None,
     child_key: str = "child",
+    secondary: bool = True,
 ) -> list[CoarseningOption]:
     """Compare ``spec`` as drafted with each coarser dimension in ``alternatives``.
 
     ``alternatives`` maps a dimension name of ``spec`` to coarser dimensions over the same
     variable. Each variant is protected on its own (no earlier releases): the figures are for
     choosing a granularity, the release itself is protected jointly afterwards. The drafted
-    variant comes first, then the others from least to most withheld.
+    variant comes first, then the others from least to most withheld. ``secondary=False``
+    counts primary cells only (instant, for a live preview).
     """
     rules = rules or DisclosureRules()
     variants: list[tuple[str | None, TableSpec]] = [(None, spec)]
@@ -62,14 +64,18 @@ def suggest_coarsening(
     out = []
     for replaced, variant in variants:
         table = build_table(variant, rows, child_key=child_key)
-        protected = protect_release(Release(metadata={}, tables=(table,), rules=rules))
+        primary = len(primary_suppressions(table, rules))
+        suppressed = primary
+        if secondary:
+            release = Release(metadata={}, tables=(table,), rules=rules)
+            suppressed = protect_release(release).suppressed_count
         out.append(
             CoarseningOption(
                 dimensions=variant.dimension_names,
                 replaced=replaced,
                 cells=len(table.values),
-                primary=len(primary_suppressions(table, rules)),
-                suppressed=protected.suppressed_count,
+                primary=primary,
+                suppressed=suppressed,
             )
         )
     return [out[0], *sorted(out[1:], key=lambda o: (o.suppressed_share, o.suppressed))]

@@ -227,3 +227,26 @@ def test_it_withholds_the_neighbourhood_when_no_witness_is_found(
     protected = secondary_suppression(_linked_release())
     assert protected.suppressed_count > 4
     assert audit_release(protected).passed
+
+
+def test_it_sets_aside_earlier_releases_about_other_periods() -> None:
+    rows = [
+        {**row, "year": year}
+        for year in ("2024", "2025")
+        for row in rows_from_counts(LINKED_COUNTS, ("arrondissement", "sex"))
+    ]
+    specs = {
+        year: [
+            TableSpec(name, "situations", dims, scope={"year": frozenset({year})})
+            for name, dims in (("main", (ARRONDISSEMENT, SEX)), ("extra", (PROVINCE, SEX)))
+        ]
+        for year in ("2024", "2025")
+    }
+    last_year = protect_release(build_release(specs["2024"], rows, rules=NO_CLASS))
+    current = build_release(specs["2025"], rows, rules=NO_CLASS)
+    alone = secondary_suppression(current)
+    beside = secondary_suppression(current, earlier=[last_year])
+    assert {t.name: t.suppressed for t in beside.tables} == {
+        t.name: t.suppressed for t in alone.tables
+    }
+    assert audit_release(beside, earlier=[last_year]).passed

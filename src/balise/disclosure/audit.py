@@ -155,12 +155,24 @@ class _Attack:
         # Finest cells that no row tells apart only matter through their sum: keep one column
         # per distinct column (exact, and often several times smaller).
         everything = [*self.rows.values(), *prior]
-        self.columns = np.unique(np.array(everything), axis=1, return_index=True)[1]
+        columns = np.unique(np.array(everything), axis=1, return_index=True)[1]
+        # Earlier cells that share no finest cell, directly or through other earlier cells,
+        # with this release's cells are a separate system: they cannot narrow any bound here.
+        prior_matrix = _matrix([r[columns] for r in prior], len(columns))
+        reached = np.array([r[columns] for r in self.rows.values()]).any(axis=0)
+        kept: BoolArray = np.zeros(len(prior), dtype=bool)
+        for _step in range(len(prior) + 1):
+            kept = np.asarray((prior_matrix[:, reached] > 0).any(axis=1), dtype=bool)
+            grown = reached | (prior_matrix[kept] > 0).any(axis=0)
+            if (grown == reached).all():
+                break
+            reached = grown
+        self.columns = columns[reached]
         self.size = len(self.columns)
         self.published = _matrix([r[self.columns] for r in published], self.size)
         self.published_values = np.array(published_values)
-        self.prior = _matrix([r[self.columns] for r in prior], self.size)
-        self.prior_values = np.array(prior_values)
+        self.prior = prior_matrix[kept][:, reached]
+        self.prior_values = np.array(prior_values)[kept] if prior_values else np.zeros(0)
         self._systems: dict[bool, tuple[Any, FloatArray, FloatArray]] = {}
         self._pools: dict[bool, list[FloatArray]] = {}
 

@@ -73,9 +73,21 @@ class _UnitProblem:
         # Finest cells that no row tells apart behave as one: merge them (exact reduction).
         stacked = np.array(rows + earlier_rows, dtype=bool)
         merged = np.unique(stacked, axis=1)
-        self.a: FloatArray = merged[: len(rows)].astype(np.float64)
-        self.e: FloatArray = merged[len(rows) :].astype(np.float64)
-        self.e_values: FloatArray = np.array(earlier_values, dtype=np.float64)
+        a, e = merged[: len(rows)], merged[len(rows) :]
+        e_values = np.array(earlier_values, dtype=np.float64)
+        # Earlier cells about other finest cells (last year's releases) form a separate system
+        # that cannot narrow this release: keep only what is connected to this release's cells.
+        columns = a.any(axis=0)
+        linked: npt.NDArray[np.bool_] = np.zeros(len(e), dtype=bool)
+        while len(e):
+            linked = np.asarray(e[:, columns].any(axis=1), dtype=bool)
+            wider = columns | e[linked].any(axis=0)
+            if (wider == columns).all():
+                break
+            columns = wider
+        self.a: FloatArray = a[:, columns].astype(np.float64)
+        self.e: FloatArray = e[linked][:, columns].astype(np.float64)
+        self.e_values: FloatArray = e_values[linked]
         self.values: FloatArray = np.array(
             [float(t.true_value(k)) for t, k in self.cells], dtype=np.float64
         )

@@ -4,7 +4,7 @@
 
 Builds a release of four linked situations tables (place tree x sex, province x age band,
 form x sex x age band, region x form) over about 430 finest cells from synthetic microdata, then:
-- the baseline: each table protected on its own, then audited together (it usually fails);
+- the baseline: each table protected on its own, then audited together (it may fail);
 - joint protection of all four tables and its independent audit;
 - an annual release protected against a published half-year release.
 Prints cells, withheld cells, audit verdicts and seconds, and the joint/naive time ratio.

@@ -42,6 +42,10 @@ class EntryOut(Schema):
     mappings: dict[str, str | None]
 
 
+class Message(Schema):
+    detail: str
+
+
 class VocabularyOut(Schema):
     name: str
     version: str
@@ -65,7 +69,7 @@ def dictionary_index(request: object) -> DictionaryOut:
 
 @router.get(
     "/{name}",
-    response={200: VocabularyOut, 404: dict[str, str]},
+    response={200: VocabularyOut, 404: Message},
     auth=None,
     summary="One vocabulary with its entries",
 )

@@ -85,6 +85,28 @@ class SituationOut(Schema):
         return month.strftime("%Y-%m")
 
 
+class Message(Schema):
+    detail: str
+
+
+class FieldError(Schema):
+    loc: list[str | int] = Field(description='where, e.g. ["body", "forms", 2]')
+    msg: str
+    type: str
+
+
+class ValidationErrors(Schema):
+    detail: list[FieldError]
+
+
+# Answers every situation route may give besides success (see docs/api.md, "Errors").
+_ERRORS: dict[int, type[Schema]] = {401: Message, 403: Message, 422: ValidationErrors}
+_ERRORS_WITH_ID: dict[int, type[Schema]] = {**_ERRORS, 404: Message}
+# A body that is not JSON at all: 400 "Cannot parse request body".
+_BODY_ERRORS: dict[int, type[Schema]] = {**_ERRORS, 400: Message}
+_BODY_ERRORS_WITH_ID: dict[int, type[Schema]] = {**_ERRORS_WITH_ID, 400: Message}
+
+
 class SituationPage(Schema):
     count: int
     page: int
@@ -151,7 +173,9 @@ class SituationFilters(Schema):
     q: str | None = Field(None, max_length=64, description="part of the reference")
 
 
-@router.get("", response=SituationPage, summary="List your organisation's situations")
+@router.get(
+    "", response={200: SituationPage, **_ERRORS}, summary="List your organisation's situations"
+)
 def situation_list(request: HttpRequest, filters: Query[SituationFilters]) -> dict[str, Any]:
     user = _member(request)
     query = QueryDict(mutable=True)
@@ -174,7 +198,7 @@ def situation_list(request: HttpRequest, filters: Query[SituationFilters]) -> di
 
 @router.get(
     "/{situation_id}",
-    response={200: SituationOut, 404: dict[str, str]},
+    response={200: SituationOut, **_ERRORS_WITH_ID},
     summary="One situation",
 )
 def situation_detail(request: HttpRequest, situation_id: int) -> Situation:
@@ -184,7 +208,7 @@ def situation_detail(request: HttpRequest, situation_id: int) -> Situation:
     return situation
 
 
-@router.post("", response={201: SituationOut}, summary="Record a situation")
+@router.post("", response={201: SituationOut, **_BODY_ERRORS}, summary="Record a situation")
 def situation_create_route(request: HttpRequest, payload: SituationIn) -> Status[Situation]:
     user = _member(request)
     assert user.organisation is not None  # _member checked the organisation role
@@ -200,7 +224,7 @@ def situation_create_route(request: HttpRequest, payload: SituationIn) -> Status
 
 @router.put(
     "/{situation_id}",
-    response={200: SituationOut, 404: dict[str, str]},
+    response={200: SituationOut, **_BODY_ERRORS_WITH_ID},
     summary="Replace a situation (every field)",
 )
 def situation_replace(request: HttpRequest, situation_id: int, payload: SituationIn) -> Situation:
@@ -213,7 +237,7 @@ def situation_replace(request: HttpRequest, situation_id: int, payload: Situatio
 
 @router.patch(
     "/{situation_id}",
-    response={200: SituationOut, 404: dict[str, str]},
+    response={200: SituationOut, **_BODY_ERRORS_WITH_ID},
     summary="Change some fields of a situation",
 )
 def situation_patch(request: HttpRequest, situation_id: int, payload: SituationPatch) -> Situation:

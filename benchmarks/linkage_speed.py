@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from balise.linkage.synthetic import make_records
 BALISE = [sys.executable, "-m", "balise.cli.main"]
 
 
-def encoded_words(n_records: int, seed: int) -> np.ndarray:  # type: ignore[type-arg]
+def encoded_words(n_records: int, seed: int) -> np.ndarray[Any, Any]:
     records = make_records(n_records // 2 + 1, seed=seed)[:n_records]
     encoder = Encoder(new_secret())
     raw = b"".join(
@@ -43,16 +44,17 @@ def all_pairs(side: int, threshold: float) -> None:
     left, _right, _value = dice_all_pairs(a, b, threshold)
     ours = time.perf_counter() - started
     pairs = side * side
-    print(f"all-pairs Dice {side}x{side}, 1024 bits, >= {threshold}: balise {pairs / ours / 1e6:,.0f}"
-          f" M pairs/s ({ours:.2f}s, {len(left)} pairs)")  # fmt: skip
+    rate = pairs / ours / 1e6
+    print(f"all-pairs Dice {side}x{side}, 1024 bits, >= {threshold}: balise {rate:,.0f} M pairs/s"
+          f" ({ours:.2f}s, {len(left)} pairs)")  # fmt: skip
     try:
-        import anonlink
+        import anonlink  # type: ignore[import-untyped]  # no stubs, bench only
         from bitarray import bitarray
     except ImportError:
         print("  anonlink anchor skipped: install the bench extra")
         return
 
-    def to_bitarrays(words: np.ndarray) -> list[bitarray]:  # type: ignore[type-arg]
+    def to_bitarrays(words: np.ndarray[Any, Any]) -> list[bitarray]:
         out = []
         for row in words:
             bits = bitarray()

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from balise.linkage import reference
-from balise.linkage.kernels import dice_all_pairs, pair_score, segment_counts
-from balise.linkage.scoring import WEIGHTS_V1
+from balise.linkage.kernels import dice_all_pairs, pair_score
+from balise.linkage.scoring import estimate_model, record_profile
 
 rows = arrays(np.uint64, (6, 16), elements=st.integers(0, 2**64 - 1))
 
@@ -28,11 +28,12 @@ def test_it_scores_pairs_like_the_reference(words: np.ndarray, seed: int) -> Non
     words[1] = words[0]  # identical
     words[2, :6], words[2, 6:12] = words[0, 6:12], words[0, :6]  # swapped names
     words[3, :6] = 0  # missing first name
-    counts = segment_counts(words)
+    profile = record_profile(words)
+    weights = estimate_model(words, profile).weights
     for i in range(len(words)):
         for j in range(len(words)):
-            fast = pair_score(words, counts, i, j, WEIGHTS_V1)
-            slow = reference.pair_score(words[i], words[j], WEIGHTS_V1)
+            fast = pair_score(words, profile, i, j, weights)
+            slow = reference.pair_score(words[i], words[j], profile[i, 3:], profile[j, 3:], weights)
             assert abs(fast - slow) < 1e-9
 
 
@@ -52,9 +53,10 @@ def test_it_finds_all_pairs_like_the_reference(words: np.ndarray, seed: int) -> 
 
 
 def test_it_scores_identical_records_as_agreeing_fully() -> None:
-    words = _sparse(np.full((2, 16), 2**64 - 1, dtype=np.uint64), 1)
+    words = _sparse(np.full((3, 16), 2**64 - 1, dtype=np.uint64), 1)
     words[1] = words[0]
-    counts = segment_counts(words)
-    best = WEIGHTS_V1[0, 0] + WEIGHTS_V1[1, 0] + WEIGHTS_V1[2, 0]
-    assert pair_score(words, counts, 0, 1, WEIGHTS_V1) == best
+    profile = record_profile(words)
+    weights = estimate_model(words, profile).weights
+    assert reference.pair_levels(words[0], words[1]) == (0, 0, 0, 0)
+    assert pair_score(words, profile, 0, 1, weights) > pair_score(words, profile, 0, 2, weights)
     assert reference.dice(words[0], words[1]) == 1.0

@@ -7,6 +7,9 @@ similar names and dates) and stronger name-only bands (catches missing or estima
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +28,13 @@ class BlockingParams:
     name_date_bands: int = 20
     name_date_rows: tuple[int, int] = (4, 4)  # name minhashes, date minhashes per band
     name_bands: int = 24
-    name_rows: int = 10
-    max_group: int = 400  # bigger buckets are split by the other bands, not enumerated
+    name_rows: int = 6
+    date_bands: int = 12
+    date_rows: tuple[int, int] = (2, 4)  # pooled-name minhashes, date minhashes per band
+    single_name_bands: int = 10
+    single_name_rows: int = 6
+    max_group: int = 40  # bigger buckets are split by the other bands, not enumerated
+    single_name_max_group: int = 40
     seed: int = 20260101
 
 
@@ -113,8 +121,13 @@ def candidate_pairs(
     n = len(words)
     rng = np.random.default_rng(params.seed)
     rn, rd = params.name_date_rows
-    hn = max(params.name_date_bands * rn, params.name_bands * params.name_rows, 1)
-    hd = max(params.name_date_bands * rd, 1)
+    hn = max(
+        params.name_date_bands * rn,
+        params.name_bands * params.name_rows,
+        params.single_name_bands * params.single_name_rows,
+        1,
+    )
+    hd = max(params.name_date_bands * rd, params.date_bands * params.date_rows[1], 1)
     name_perm = np.stack([rng.permutation(NAME_BITS) for _ in range(hn)]).astype(np.int32)
     date_perm = np.stack([rng.permutation(DATE_BITS) for _ in range(hd)]).astype(np.int32)
     first, last, date = _minhashes(words, name_perm, date_perm)
@@ -123,10 +136,12 @@ def candidate_pairs(
     has_last = last[:, 0] != _EMPTY
     has_date = date[:, 0] != _EMPTY
     rows = np.concatenate([np.arange(n), np.arange(n)])
-    chunks = []
-    # Family 1: either name (first or last, so swaps and a missing first name still meet) with
-    # the birth date; every record enters each band twice.
-    for band in range(params.name_date_bands):
+    pn, pd = params.date_rows
+    rs = params.single_name_rows
+
+    def name_date_band(band: int) -> np.ndarray[Any, Any]:
+        # Family 1: either name (first or last, so swaps and a missing first name still meet)
+        # with the birth date; every record enters each band twice.
         names = slice(band * rn, (band + 1) * rn)
         dates = date[:, band * rd : (band + 1) * rd]
         keys = np.concatenate(
@@ -136,13 +151,42 @@ def candidate_pairs(
             ]
         )
         valid = np.concatenate([has_first & has_date, has_last & has_date])
-        chunks.append(_pairs_of(keys, valid, rows, params.max_group))
-    # Family 2: both names together, stronger, for missing or estimated birth dates.
-    for band in range(params.name_bands):
+        return _pairs_of(keys, valid, rows, params.max_group)
+
+    def names_band(band: int) -> np.ndarray[Any, Any]:
+        # Family 2: both names together, stronger, for missing or estimated birth dates.
         cols = both[:, band * params.name_rows : (band + 1) * params.name_rows]
         valid = has_first | has_last
-        chunks.append(_pairs_of(_band_key(cols, 1000 + band), valid, rows[:n], params.max_group))
-    merged = np.unique(np.concatenate(chunks)) if chunks else np.empty(0, np.int64)
+        return _pairs_of(_band_key(cols, 1000 + band), valid, rows[:n], params.max_group)
+
+    def single_name_band(band: int) -> np.ndarray[Any, Any]:
+        # Family 3: one name alone (either segment, so swaps meet), for names not common.
+        names = slice(band * rs, (band + 1) * rs)
+        keys = np.concatenate(
+            [_band_key(first[:, names], 2000 + band), _band_key(last[:, names], 2000 + band)]
+        )
+        valid = np.concatenate([has_first, has_last])
+        return _pairs_of(keys, valid, rows, params.single_name_max_group)
+
+    def date_band(band: int) -> np.ndarray[Any, Any]:
+        # Family 4: the birth date with loosely similar names (both names damaged, date intact).
+        cols = np.concatenate(
+            [both[:, band * pn : (band + 1) * pn], date[:, hd - (band + 1) * pd : hd - band * pd]],
+            axis=1,
+        )
+        valid = (has_first | has_last) & has_date
+        return _pairs_of(_band_key(cols, 3000 + band), valid, rows[:n], params.max_group)
+
+    jobs: list[tuple[Callable[[int], np.ndarray[Any, Any]], int]] = [
+        *((name_date_band, b) for b in range(params.name_date_bands)),
+        *((names_band, b) for b in range(params.name_bands)),
+        *((single_name_band, b) for b in range(params.single_name_bands)),
+        *((date_band, b) for b in range(params.date_bands)),
+    ]
+    # Sorting and the compiled grouping release the GIL: bands run in parallel threads.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        chunks = list(pool.map(lambda job: job[0](job[1]), jobs))
+    merged = _sorted_unique(np.concatenate(chunks)) if chunks else np.empty(0, np.int64)
     return merged >> 32, merged & 0xFFFFFFFF
 
 
@@ -155,4 +199,15 @@ def _pairs_of(
     masked = np.where(valid, keys, np.uint64(0))
     order = np.argsort(masked, kind="stable")
     pairs: np.ndarray[Any, Any] = _group_pairs(order, masked, valid, rows, max_group)
-    return np.unique(pairs)
+    return _sorted_unique(pairs)
+
+
+def _sorted_unique(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    """np.unique by sorting (numpy's hash-based unique is far slower on tens of millions)."""
+    values = np.sort(values, kind="stable")
+    if len(values) == 0:
+        return values
+    keep = np.empty(len(values), dtype=bool)
+    keep[0] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]

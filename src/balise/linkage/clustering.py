@@ -90,6 +90,7 @@ def cluster_pairs(
     scores: np.ndarray[Any, Any],
     *,
     threshold: float,
+    average_threshold: float,
     veto: float,
     max_members: int = 40,
 ) -> np.ndarray[Any, Any]:
@@ -97,7 +98,7 @@ def cluster_pairs(
     keep = scores >= threshold
     order = np.argsort(-scores[keep], kind="stable")
     roots = _cluster(
-        words, counts, weights, left[keep][order], right[keep][order], threshold, veto,
+        words, counts, weights, left[keep][order], right[keep][order], average_threshold, veto,
         max_members,
     )  # fmt: skip
     _, first, inverse = np.unique(roots, return_index=True, return_inverse=True)

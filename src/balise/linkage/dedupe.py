@@ -11,8 +11,8 @@ import numpy as np
 
 from balise.linkage.blocking import BlockingParams, candidate_pairs
 from balise.linkage.clustering import cluster_pairs
-from balise.linkage.kernels import all_pairs_above, score_pairs, segment_counts
-from balise.linkage.scoring import ScoringParams
+from balise.linkage.kernels import all_pairs_above, score_pairs
+from balise.linkage.scoring import ScoringModel, ScoringParams, estimate_model, record_profile
 from balise.linkage.spec import CURRENT
 
 Progress = Callable[[str], None]
@@ -24,7 +24,7 @@ class DedupeParams:
     scoring: ScoringParams = field(default_factory=ScoringParams)
     # Up to this many records every pair is scored (exact, and fast enough: 20k records are
     # 200M pairs, about a second on two cores); beyond it MinHash LSH blocking takes over.
-    exhaustive_up_to: int = 20_000
+    exhaustive_up_to: int = 5_000
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class DedupeResult:
     labels: np.ndarray[Any, Any]
     candidates: int
     links: int
+    model: ScoringModel | None = None
 
 
 def words_from_base64(texts: Iterable[str]) -> np.ndarray[Any, Any]:
@@ -50,24 +51,25 @@ def dedupe_words(
     words = np.ascontiguousarray(words, dtype=np.uint64)
     if len(words) == 0:
         return DedupeResult(np.empty(0, np.int64), 0, 0)
-    counts = segment_counts(words)
-    weights = params.scoring.weights
+    profile = record_profile(words)
+    model = estimate_model(words, profile, params.scoring)
     say("candidates")
     if len(words) <= params.exhaustive_up_to:
-        left, right = all_pairs_above(words, counts, weights, params.scoring.threshold)
+        left, right = all_pairs_above(words, profile, model.weights, model.threshold)
     else:
         left, right = candidate_pairs(words, params.blocking)
     say("scores")
-    scores = score_pairs(words, counts, left, right, weights)
+    scores = score_pairs(words, profile, left, right, model.weights)
     say("clusters")
     labels = cluster_pairs(
         words,
-        counts,
-        weights,
+        profile,
+        model.weights,
         left,
         right,
         scores,
-        threshold=params.scoring.threshold,
+        threshold=model.threshold,
+        average_threshold=model.threshold - params.scoring.merge_margin,
         veto=params.scoring.veto,
     )
-    return DedupeResult(labels, len(left), int((scores >= params.scoring.threshold).sum()))
+    return DedupeResult(labels, len(left), int((scores >= model.threshold).sum()), model)

@@ -124,24 +124,68 @@ def date_level(c: int, na: int, nb: int) -> int:
 
 
 @_jit
-def pair_score(words: Any, counts: Any, i: int, j: int, weights: Any) -> float:
-    """Swap-aware Fellegi-Sunter style score; weights rows: first, last, date, [swap penalty]."""
+def _rank(level: int) -> float:
+    return 4.5 if level == MISSING else float(level)
+
+
+@_jit
+def pair_levels(words: Any, profile: Any, i: int, j: int) -> Any:
+    """(first, last, date, swapped): names compared straight or crossed, whichever agrees best."""
     x = words[i]
     y = words[j]
-    ci = counts[i]
-    cj = counts[j]
-    ff = name_level(_count_and(x, F0, y, F0, NAME_WORDS), ci[0], cj[0])
-    ll = name_level(_count_and(x, L0, y, L0, NAME_WORDS), ci[1], cj[1])
-    dd = date_level(_count_and(x, D0, y, D0, DATE_WORDS), ci[2], cj[2])
-    straight = weights[0, ff] + weights[1, ll]
-    fl = name_level(_count_and(x, F0, y, L0, NAME_WORDS), ci[0], cj[1])
-    lf = name_level(_count_and(x, L0, y, F0, NAME_WORDS), ci[1], cj[0])
-    swapped = weights[0, fl] + weights[1, lf] - weights[3, 0]
-    names = straight if straight >= swapped else swapped
+    pi = profile[i]
+    pj = profile[j]
+    na_f, na_l, nb_f, nb_l = int(pi[0]), int(pi[1]), int(pj[0]), int(pj[1])
+    ff = name_level(_count_and(x, F0, y, F0, NAME_WORDS), na_f, nb_f)
+    ll = name_level(_count_and(x, L0, y, L0, NAME_WORDS), na_l, nb_l)
+    dd = date_level(_count_and(x, D0, y, D0, DATE_WORDS), int(pi[2]), int(pj[2]))
+    fl = name_level(_count_and(x, F0, y, L0, NAME_WORDS), na_f, nb_l)
+    lf = name_level(_count_and(x, L0, y, F0, NAME_WORDS), na_l, nb_f)
+    if _rank(fl) + _rank(lf) < _rank(ff) + _rank(ll):
+        return fl, lf, dd, 1
+    return ff, ll, dd, 0
+
+
+@_jit
+def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
+    """Swap-aware Fellegi-Sunter score in bits (docs/linkage.md §3).
+
+    `profile` rows: set bits of the first, last and date segments, then the information content
+    (-log2 relative frequency) of each segment's exact value in the data, then that of the two
+    names together. `weights` rows: first,
+    last, date by level (level 0 holds log2 m, the value's frequency supplies u), then
+    [swap penalty, twin penalty, information cap].
+    """
+    first, last, date, swapped = pair_levels(words, profile, i, j)
+    levels = (first, last, date)
+    pi = profile[i]
+    pj = profile[j]
+    total = 0.0
+    names_info = 0.0
+    for f in range(3):
+        level = levels[f]
+        if level == 0:
+            # the crossed comparison pairs i's first name with j's last name and vice versa
+            fj = f
+            if swapped == 1 and f < 2:
+                fj = 1 - f
+            info = min(pi[3 + f], pj[3 + fj], weights[3, 2])
+            total += weights[f, 0] + info
+            if f < 2:
+                names_info += info
+        else:
+            total += weights[f, level]
+    if first == 0 and last == 0:
+        # both names agree: count them as the pair they form, if that pair is commoner
+        combined = min(pi[6], pj[6])
+        if combined < names_info:
+            total -= names_info - combined
+    if swapped == 1:
+        total -= weights[3, 0]
     # Twins: same surname and birth date, first names both present and clearly different.
-    if ff >= 5 and fl >= 5 and ff != MISSING and fl != MISSING:
-        names -= weights[3, 1]
-    return float(names + weights[2, dd])
+    if swapped == 0 and first >= 5 and first != MISSING and last <= 1 and date <= 1:
+        total -= weights[3, 1]
+    return total
 
 
 @_pjit
@@ -253,3 +297,15 @@ def all_pairs_above(
     offsets = np.zeros(len(found) + 1, np.int64)
     np.cumsum(found, out=offsets[1:])
     return all_pairs_fill_scores(words, counts, weights, threshold, offsets)  # type: ignore[no-any-return]
+
+
+@_pjit
+def pair_levels_many(words: Any, profile: Any, left: Any, right: Any) -> Any:
+    out = np.empty((left.shape[0], 4), np.int8)
+    for p in numba.prange(left.shape[0]):
+        a, b, c, d = pair_levels(words, profile, left[p], right[p])
+        out[p, 0] = a
+        out[p, 1] = b
+        out[p, 2] = c
+        out[p, 3] = d
+    return out

@@ -95,10 +95,19 @@ def collapse_repeats(part: str) -> str:
 
 
 def fold(part: str) -> str:
-    """§4.1: transliteration/spelling fold of one cleaned part, then doubled letters collapsed."""
-    for source, target in FOLD_RULES:
-        part = part.replace(source, target)
-    return collapse_repeats(part)
+    """§4.1: the rules in order, then doubled letters collapsed, repeated until nothing changes.
+
+    It ends: apart from "x" -> "ks" (no rule makes an "x"), every rule shortens the word or
+    removes a "c" or "y" that no rule brings back.
+    """
+    while True:
+        folded = part
+        for source, target in FOLD_RULES:
+            folded = folded.replace(source, target)
+        folded = collapse_repeats(folded)
+        if folded == part:
+            return folded
+        part = folded
 
 
 def skeleton(folded: str) -> str:

@@ -47,21 +47,45 @@ def date_level(c: int, na: int, nb: int) -> int:
     return _level(c, na, nb, (0.95, 0.65, 0.5, 0.35, 0.15), 1)
 
 
-def pair_score(x: Any, y: Any, weights: Any) -> float:
-    """The score of `kernels.pair_score`, computed with Python integers."""
+def _rank(level: int) -> float:
+    return 4.5 if level == MISSING else float(level)
+
+
+def pair_levels(x: Any, y: Any) -> tuple[int, int, int, int]:
+    """(first, last, date, swapped) as `kernels.pair_levels`, with Python integers."""
     f = (_bits(x, F0, NAME_WORDS), _bits(y, F0, NAME_WORDS))
     last = (_bits(x, L0, NAME_WORDS), _bits(y, L0, NAME_WORDS))
     d = (_bits(x, D0, DATE_WORDS), _bits(y, D0, DATE_WORDS))
 
-    def lv(a: int, b: int, level: Any = name_level) -> int:
-        return int(level((a & b).bit_count(), a.bit_count(), b.bit_count()))
+    def level(a: int, b: int) -> int:
+        return name_level((a & b).bit_count(), a.bit_count(), b.bit_count())
 
-    ff, ll = lv(f[0], f[1]), lv(last[0], last[1])
-    fl, lf = lv(f[0], last[1]), lv(last[0], f[1])
-    dd = lv(d[0], d[1], date_level)
-    straight = weights[0][ff] + weights[1][ll]
-    swapped = weights[0][fl] + weights[1][lf] - weights[3][0]
-    names = max(straight, swapped)
-    if ff >= 5 and fl >= 5 and MISSING not in (ff, fl):
-        names -= weights[3][1]
-    return float(names + weights[2][dd])
+    ff, ll = level(f[0], f[1]), level(last[0], last[1])
+    fl, lf = level(f[0], last[1]), level(last[0], f[1])
+    dd = date_level((d[0] & d[1]).bit_count(), d[0].bit_count(), d[1].bit_count())
+    if _rank(fl) + _rank(lf) < _rank(ff) + _rank(ll):
+        return fl, lf, dd, 1
+    return ff, ll, dd, 0
+
+
+def pair_score(x: Any, y: Any, info_x: Any, info_y: Any, weights: Any) -> float:
+    """The score of `kernels.pair_score`; info_* are profile columns 3-6 of each record."""
+    first, last, date, swapped = pair_levels(x, y)
+    total = 0.0
+    names_info = 0.0
+    for field, level in enumerate((first, last, date)):
+        if level != 0:
+            total += weights[field][level]
+            continue
+        other = 1 - field if swapped and field < 2 else field
+        info = min(info_x[field], info_y[other], weights[3][2])
+        total += weights[field][0] + info
+        if field < 2:
+            names_info += info
+    if first == 0 and last == 0:
+        total -= max(0.0, names_info - min(info_x[3], info_y[3]))
+    if swapped:
+        total -= weights[3][0]
+    if not swapped and MISSING != first >= 5 and last <= 1 and date <= 1:
+        total -= weights[3][1]
+    return total

@@ -76,8 +76,10 @@ ORIGINS: dict[str, dict[str, tuple[str, ...]]] = {
               "Ouali", "Tahiri", "Chaouki", "El Hamdaoui", "Bennani", "Amrani", "Zerouali"),
     },
     "turkish": {
-        "M": ("Emir", "Yusuf", "Mehmet", "Mustafa", "Ahmet", "Efe", "Burak", "Kerem"),
-        "F": ("Elif", "Zeynep", "Ayşe", "Fatma", "Büşra", "Esra", "Merve", "Ecem"),
+        "M": ("Emir", "Yusuf", "Mehmet", "Mustafa", "Ahmet", "Efe", "Burak", "Kerem", "Eymen",
+              "Ömer", "Alparslan", "Miraç", "Aras", "Kaan", "Emre", "Hakan", "Berat", "Tuna"),
+        "F": ("Elif", "Zeynep", "Ayşe", "Fatma", "Büşra", "Esra", "Merve", "Ecem", "Defne",
+              "Asel", "Azra", "Nehir", "Eylül", "Hiranur", "Ela", "Sude", "İrem", "Melek"),
         "L": ("Yilmaz", "Demir", "Kaya", "Çelik", "Şahin", "Öztürk", "Aydın", "Arslan", "Doğan"),
     },
     "eritrean": {
@@ -116,8 +118,10 @@ ORIGINS: dict[str, dict[str, tuple[str, ...]]] = {
               "Mputu", "Nkongolo", "Kasongo"),
     },
     "romanian": {
-        "M": ("Andrei", "Ionuț", "Alexandru", "Florin", "Marius", "Gheorghe", "Costel"),
-        "F": ("Maria", "Ioana", "Elena", "Andreea", "Florentina", "Mădălina", "Roxana"),
+        "M": ("Andrei", "Ionuț", "Alexandru", "Florin", "Marius", "Gheorghe", "Costel", "Denis",
+              "Darius", "Ștefan", "Vasile", "Sorin", "Cristian", "Adrian"),
+        "F": ("Maria", "Ioana", "Elena", "Andreea", "Florentina", "Mădălina", "Roxana", "Bianca",
+              "Alina", "Daniela", "Larisa", "Denisa", "Ana", "Gabriela"),
         "L": ("Popescu", "Stan", "Lakatos", "Rostas", "Dumitru", "Munteanu", "Stoica", "Radu"),
     },
 }  # fmt: skip
@@ -168,6 +172,20 @@ SURNAME_PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
         ("Al ", "", ""),
         ("Kha", "Had", "Dar", "Naj", "Ab", "Sha", "Ha", "Mas", "Ja", "Ka", "Sab", "Ta"),
         ("lil", "dad", "wish", "jar", "oud", "mi", "tib", "ri", "bour", "ssan", "bagh", "ha"),
+    ),
+    "turkish": (
+        ("",),
+        ("Yıl", "Dem", "Kay", "Çel", "Şah", "Öz", "Ay", "Ars", "Doğ", "Kor", "Kar", "Ak", "Er",
+         "Gül", "Tun", "Kıl", "Bal", "Çak", "Yıldı", "Koç"),
+        ("maz", "ir", "a", "ik", "in", "türk", "dın", "lan", "an", "kmaz", "aca", "soy", "doğan",
+         "ay", "er", "ç", "ıç", "tekin", "rım", "kaya"),
+    ),
+    "romanian": (
+        ("",),
+        ("Pop", "Stan", "Dum", "Mun", "Sto", "Rad", "Ion", "Con", "Gheo", "Lup", "Lak", "Ros",
+         "Mih", "Nis", "Flo"),
+        ("escu", "ciu", "itru", "teanu", "ica", "u", "ache", "ea", "rghe", "an", "atos", "tas",
+         "ai", "tor", "rea"),
     ),
     "congolese": (
         ("",),
@@ -227,10 +245,25 @@ def _random_date(rng: random.Random, min_age: int, max_age: int) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+_ONSETS = (
+    "Ka", "Ma", "Na", "Sa", "Ra", "La", "Da", "Ya", "Za", "Ha", "Ba", "Ta", "Fa", "Ja", "Mi",
+    "Ni", "Ri", "Li", "Ti", "Si", "Ke", "Me", "Se", "Re", "Lu", "No", "Jo", "To", "Ar", "El",
+)  # fmt: skip
+_CODAS = {
+    "M": ("mir", "dan", "rin", "bel", "sin", "nor", "vid", "ran", "lem", "dou", "bin", "ris",
+          "han", "lo", "mon", "teo", "kim", "wan", "rik", "sam"),
+    "F": ("lia", "ra", "mara", "nah", "zel", "na", "lya", "rine", "ssa", "dia", "mina", "nou",
+          "lie", "sha", "ya", "ona", "bel", "ria", "tte", "nes"),
+}  # fmt: skip
+
+
 def _new_first_names(rng: random.Random, origin: str, sex: str, avoid: str = "") -> tuple[str, ...]:
     pool = ORIGINS[origin][sex]
     while True:
-        first = _zipf_choice(rng, pool)
+        if rng.random() < 0.3:  # a rarer name, composed: registers hold thousands of first names
+            first = rng.choice(_ONSETS) + rng.choice(_CODAS[sex])
+        else:
+            first = _zipf_choice(rng, pool, 0.4)
         names: tuple[str, ...] = (first,)
         if origin == "belgian" and rng.random() < 0.15:
             second = rng.choice(pool)
@@ -242,8 +275,8 @@ def _new_first_names(rng: random.Random, origin: str, sex: str, avoid: str = "")
 
 def _surname(rng: random.Random, origin: str) -> str:
     parts = SURNAME_PARTS.get(origin)
-    if parts is None or rng.random() < 0.45:
-        return _zipf_choice(rng, ORIGINS[origin]["L"], 0.7)
+    if parts is None or rng.random() < 0.25:
+        return _zipf_choice(rng, ORIGINS[origin]["L"], 0.5)
     prefix, stem, ending = (rng.choice(p) for p in parts)
     return prefix + stem + ending
 
@@ -279,20 +312,15 @@ def make_children(n_children: int, seed: int = 0) -> list[Child]:
                 year = int(date[:4]) + rng.choice((-1, 0, 0, 1))
                 estimated = f"{year:04d}-01-01"
             children.append(Child(len(children), origin, sex, names, last, date, estimated))
-        # namesakes: another child with the same common name and another birth date
-        if rng.random() < 0.05 and len(children) < n_children:
-            model = children[-1]
-            children.append(
-                Child(
-                    len(children),
-                    model.origin,
-                    model.sex,
-                    model.first_names,
-                    model.last_name,
-                    _random_date(rng, 2, 17),
-                    "",
-                )
-            )
+        # namesakes: two children with one common name and different birth dates
+        if rng.random() < 0.03 and len(children) + 2 <= n_children:
+            origin = rng.choices(origins, weights)[0]
+            sex = rng.choice("MF")
+            first = rng.choice(ORIGINS[origin][sex][:3])
+            last = rng.choice(ORIGINS[origin]["L"][:4])
+            for _ in range(2):
+                date = _random_date(rng, 2, 17)
+                children.append(Child(len(children), origin, sex, (first,), last, date, ""))
     return children
 
 

@@ -60,8 +60,13 @@ export function clean(text) {
 const collapseRepeats = (part) => part.replace(/([a-z])\1+/g, "$1");
 
 export function fold(part) {
-  for (const [source, target] of FOLD_RULES) part = part.replaceAll(source, target);
-  return collapseRepeats(part);
+  for (;;) {
+    let folded = part;
+    for (const [source, target] of FOLD_RULES) folded = folded.replaceAll(source, target);
+    folded = collapseRepeats(folded);
+    if (folded === part) return folded;
+    part = folded;
+  }
 }
 
 export function skeleton(folded) {

@@ -3,6 +3,8 @@ bar polled by htmx, the preview, the confirmation; then a file with errors and i
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import LazySettings, settings
 from django.test import Client
@@ -60,7 +62,7 @@ def test_it_imports_through_a_background_job(
     _run_queue_while_polls_wait(page)
 
     # The next poll sees the job done; htmx brings the result page with the preview.
-    confirm = page.get_by_role("button", name="Confirmer l'import")
+    confirm = page.get_by_role("button", name=re.compile(r"^Confirmer"))
     expect(confirm).to_be_visible(timeout=15000)
     expect(page.locator(".import-counts")).to_contain_text("2")
     assert_no_serious_axe_violations(page)
@@ -70,7 +72,7 @@ def test_it_imports_through_a_background_job(
     expect(page.get_by_role("status")).to_contain_text("En attente")
     _run_queue_while_polls_wait(page)
     expect(page.get_by_role("status")).to_contain_text(
-        "Importation terminée : 2 nouvelles, 0 mises à jour, 0 inchangées.", timeout=15000
+        re.compile(r"2 nouvelles, 0 mises à jour, 0 inchangées"), timeout=15000
     )
     assert Situation.objects.filter(organisation=organisation).count() == 2
 

@@ -63,7 +63,11 @@ class StatFact(models.Model):
 
     situation_id = models.BigIntegerField(primary_key=True)
     cluster = models.CharField(_("child"), max_length=16, db_index=True)
+    # The same child as a small integer (numbered per run): counting distinct integers is what
+    # keeps the dashboards fast; only ``cluster`` is stable across runs.
+    child = models.BigIntegerField(default=0)
     sector = models.CharField(_("sector"), max_length=32)
+    sector_bit = models.BigIntegerField(default=0)
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
     month = models.DateField(_("detection month"))

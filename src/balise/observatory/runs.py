@@ -203,7 +203,9 @@ def stable_ids(
     return out, kept
 
 
-def _fact(row: tuple[Any, ...], cluster: str, masks: dict[str, dict[str, int]]) -> StatFact:
+def _fact(
+    row: tuple[Any, ...], cluster: str, child: int, masks: dict[str, dict[str, int]]
+) -> StatFact:
     (pk, _e, _v, _k, sector, month, arrondissement, age, gender, citizenship, unaccompanied) = row[
         :11
     ]
@@ -216,7 +218,9 @@ def _fact(row: tuple[Any, ...], cluster: str, masks: dict[str, dict[str, int]]) 
     return StatFact(
         situation_id=pk,
         cluster=cluster,
+        child=child,
         sector=sector,
+        sector_bit=1 << masks["sectors"].get(sector, 62),
         year=month_date.year,
         quarter=(month_date.month - 1) // 3 + 1,
         month=month_date,
@@ -266,9 +270,10 @@ def linkage_run(
         previous = dict(ChildCluster.objects.values_list("situation_id", "cluster"))
         ids, kept = stable_ids(groups, previous, run.pk)
         cluster_of = {pk: cid for group, cid in zip(groups, ids, strict=True) for pk in group}
+        child_of = {pk: index for index, group in enumerate(groups) for pk in group}
         say(0, None, "quality")
         quality = measure_quality(params, quality_children) if quality_children else {}
-        masks = {name: bit_positions(name) for name in MASKED}
+        masks = {name: bit_positions(name) for name in (*MASKED, "sectors")}
         say(0, total, "writing")
         with transaction.atomic():
             ChildCluster.objects.all().delete()
@@ -279,7 +284,9 @@ def linkage_run(
                     ChildCluster(situation_id=r[0], cluster=cluster_of[r[0]], run=run)
                     for r in chunk
                 )
-                StatFact.objects.bulk_create(_fact(r, cluster_of[r[0]], masks) for r in chunk)
+                StatFact.objects.bulk_create(
+                    _fact(r, cluster_of[r[0]], child_of[r[0]], masks) for r in chunk
+                )
                 say(start + len(chunk), None, None)
             run.status = LinkageRun.Status.SUCCEEDED
             run.finished_at = timezone.now()

@@ -109,31 +109,45 @@ def _label(vocabulary_name: str | None, code: Any, name: str) -> str:
 
 
 def totals(filters: Filters) -> dict[str, int]:
-    """Situations, children, and children known to two or more sectors."""
+    """Situations, children, and children known to two or more sectors (one pass per child)."""
     where, params = filters.where()
-    situations, children = _fetch(
-        f"SELECT COUNT(*), COUNT(DISTINCT cluster) FROM {TABLE}{where}",  # noqa: S608 - whitelisted
+    situations, children, several = _fetch(
+        "SELECT COALESCE(SUM(n), 0), COUNT(*), "  # noqa: S608 - whitelisted columns
+        "COALESCE(SUM(CASE WHEN low <> high THEN 1 ELSE 0 END), 0) FROM "
+        f"(SELECT child, COUNT(*) AS n, MIN(sector) AS low, MAX(sector) AS high FROM {TABLE}"
+        f"{where} GROUP BY child) AS per_child",
         params,
     )[0]
-    (several,) = _fetch(
-        f"SELECT COUNT(*) FROM (SELECT cluster FROM {TABLE}{where} "  # noqa: S608 - whitelisted
-        "GROUP BY cluster HAVING COUNT(DISTINCT sector) >= 2) AS several",
-        params,
-    )[0]
-    return {"situations": situations, "children": children, "multi_sector_children": several}
+    return {
+        "situations": int(situations),
+        "children": int(children),
+        "multi_sector_children": int(several),
+    }
+
+
+def _bit_union(column: str) -> str:
+    """An aggregate OR of a mask column: BIT_OR on PostgreSQL; SQLite lacks one."""
+    if connection.vendor == "postgresql":
+        return f"BIT_OR({column})"
+    return ""
 
 
 def breakdown(name: str, filters: Filters) -> list[Row]:
-    """Situations and children per code of one breakdown (codes with no situation left out)."""
+    """Situations and children per code of one breakdown (codes with no situation left out).
+
+    Children are counted by grouping on (code, child) first and counting the groups: a hash
+    aggregate over integers, where COUNT(DISTINCT) would sort every row.
+    """
     where, params = filters.where()
     if name in SINGLE:
         column, vocab, _label_text = SINGLE[name]
         rows = _fetch(
-            f"SELECT {column}, COUNT(*), COUNT(DISTINCT cluster) FROM {TABLE}{where} "  # noqa: S608
+            f"SELECT {column}, SUM(n), COUNT(*) FROM (SELECT {column}, child, COUNT(*) AS n "  # noqa: S608
+            f"FROM {TABLE}{where} GROUP BY {column}, child) AS per_child "
             f"GROUP BY {column} ORDER BY {column}",
             params,
         )
-        out = [Row(str(code), _label(vocab, code, name), s, c) for code, s, c in rows]
+        out = [Row(str(code), _label(vocab, code, name), int(s), int(c)) for code, s, c in rows]
         if vocab and name not in ("province", "arrondissement"):
             order = {e.code: i for i, e in enumerate(vocabulary(vocab))}
             out.sort(key=lambda r: order.get(r.code, len(order)))
@@ -143,37 +157,55 @@ def breakdown(name: str, filters: Filters) -> list[Row]:
     column, vocab, _label_text = MULTI[name]
     positions = bit_positions(vocab)
     codes = list(positions)
-    parts = []
-    for code in codes:
-        bit = 1 << positions[code]
-        parts.append(f"SUM(CASE WHEN ({column} & {bit}) <> 0 THEN 1 ELSE 0 END)")
-        parts.append(f"COUNT(DISTINCT CASE WHEN ({column} & {bit}) <> 0 THEN cluster END)")
-    (values,) = _fetch(f"SELECT {', '.join(parts)} FROM {TABLE}{where}", params)  # noqa: S608
+    bits = [1 << positions[code] for code in codes]
+    situation_sums = ", ".join(
+        f"SUM(CASE WHEN ({column} & {b}) <> 0 THEN 1 ELSE 0 END)" for b in bits
+    )
+    (situations,) = _fetch(f"SELECT {situation_sums} FROM {TABLE}{where}", params)  # noqa: S608
+    union = _bit_union(column)
+    if union:
+        inner = f"SELECT {union} AS m FROM {TABLE}{where} GROUP BY child"  # noqa: S608 - whitelisted
+        child_sums = ", ".join(f"SUM(CASE WHEN (m & {b}) <> 0 THEN 1 ELSE 0 END)" for b in bits)
+    else:
+        inner = (
+            "SELECT "  # noqa: S608 - whitelisted columns, integer bits
+            + ", ".join(f"MAX({column} & {b}) AS b{i}" for i, b in enumerate(bits))
+            + f" FROM {TABLE}{where} GROUP BY child"
+        )
+        child_sums = ", ".join(
+            f"SUM(CASE WHEN b{i} <> 0 THEN 1 ELSE 0 END)" for i in range(len(bits))
+        )
+    (children,) = _fetch(f"SELECT {child_sums} FROM ({inner}) AS per_child", params)  # noqa: S608
     out = []
     for index, code in enumerate(codes):
-        situations, children = values[2 * index] or 0, values[2 * index + 1] or 0
-        if situations:
-            out.append(Row(code, _label(vocab, code, name), int(situations), int(children)))
+        count = int(situations[index] or 0)
+        if count:
+            out.append(Row(code, _label(vocab, code, name), count, int(children[index] or 0)))
     return out
 
 
 def overlap(filters: Filters) -> tuple[list[str], dict[tuple[str, str], int]]:
-    """Sector x sector: children known to both (the diagonal: children known to the sector)."""
+    """Sector x sector: children known to both (the diagonal: children known to the sector).
+
+    Each child's set of sectors becomes a bit mask (sum of its distinct sector bits); the
+    database returns how many children hold each mask, at most 2^k rows.
+    """
     where, params = filters.where()
-    pairs = _fetch(
-        f"SELECT DISTINCT cluster, sector FROM {TABLE}{where}",  # noqa: S608 - whitelisted
+    masks = _fetch(
+        "SELECT mask, COUNT(*) FROM (SELECT child, SUM(sector_bit) AS mask FROM "  # noqa: S608
+        f"(SELECT child, sector_bit FROM {TABLE}{where} GROUP BY child, sector_bit) AS pairs "
+        "GROUP BY child) AS per_child GROUP BY mask",
         params,
     )
-    by_child: dict[str, set[str]] = defaultdict(set)
-    for cluster, sector in pairs:
-        by_child[cluster].add(sector)
+    positions = bit_positions("sectors")
     matrix: dict[tuple[str, str], int] = defaultdict(int)
-    for sectors in by_child.values():
-        for a in sectors:
-            for b in sectors:
-                matrix[(a, b)] += 1
-    order = [e.code for e in vocabulary("sectors")]
-    present = sorted({s for s, _ in matrix}, key=lambda s: order.index(s) if s in order else 99)
+    for mask, count in masks:
+        held = [code for code, bit in positions.items() if int(mask) & (1 << bit)]
+        for a in held:
+            for b in held:
+                matrix[(a, b)] += int(count)
+    order = list(positions)
+    present = sorted({s for s, _ in matrix}, key=order.index)
     return present, dict(matrix)
 
 

@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from balise.audit.models import AuditEvent
 from balise.observatory.models import StatFact
+from balise.observatory.runs import linkage_run
 from tests.conftest import Personas, login_verified
-from tests.observatory.conftest import Network
+from tests.observatory.conftest import Network, Record
 
 
 def test_it_shows_counts_and_the_overlap_to_analysts(linked: Network, personas: Personas) -> None:
@@ -55,3 +56,16 @@ def test_it_starts_a_linkage_run_as_a_job(
     assert job_page.status_code == 200
     page = client.get(reverse("observatory:linkage")).content.decode()
     assert '<td class="num">4</td>' in page  # children of the run
+
+
+def test_it_caches_dashboard_figures_until_the_next_run(
+    linked: Network, personas: Personas, record: Record
+) -> None:
+    client = login_verified(Client(), personas.analyst)
+    url = reverse("observatory:dashboard")
+    assert 'data-figure="situations">6<' in client.get(url).content.decode()
+    StatFact.objects.filter(situation_id=linked.situations["senait"].pk).delete()
+    assert 'data-figure="situations">6<' in client.get(url).content.decode()  # cached
+    record(personas.recorder_b, "nora", detection_month="2025-09")
+    linkage_run(actor=None, quality_children=0)
+    assert 'data-figure="situations">7<' in client.get(url).content.decode()  # a new run

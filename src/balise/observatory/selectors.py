@@ -7,18 +7,23 @@ test per code. Column names come from the whitelists below, values are always pa
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from balise.observatory.runs import MASKED, bit_positions
 from balise.taxonomy.loader import vocabulary
 
 TABLE: Final = "observatory_statfact"
+CACHE_SECONDS: Final = 3600
+T = TypeVar("T")
 
 # Breakdown name -> (column, vocabulary for labels or None, label).
 SINGLE: Final[dict[str, tuple[str, str | None, Any]]] = {
@@ -89,8 +94,15 @@ class Row:
     children: int
 
 
+# Grouping a million situations by child builds a hash table of a few tens of MB; PostgreSQL's
+# default work_mem (4 MB) would spill it to disk. Raised for these read-only statements only.
+ANALYTICS_WORK_MEM = "128MB"
+
+
 def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SET LOCAL work_mem = '{ANALYTICS_WORK_MEM}'")
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 
@@ -207,6 +219,25 @@ def overlap(filters: Filters) -> tuple[list[str], dict[tuple[str, str], int]]:
     order = list(positions)
     present = sorted({s for s, _ in matrix}, key=order.index)
     return present, dict(matrix)
+
+
+def cached(kind: str, filters: Filters, compute: Callable[[], T]) -> T:
+    """``compute()`` cached until the next linkage run (facts change only then)."""
+    from balise.observatory.runs import latest_run
+
+    run = latest_run()
+    if run is None or run.finished_at is None:
+        return compute()
+    identity = json.dumps(
+        [run.pk, run.finished_at.isoformat(), kind, sorted(filters.as_dict().items())],
+        default=str,
+    )
+    key = "observatory:" + hashlib.sha256(identity.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout=CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]  # what compute() returned for this key
 
 
 def sector_label(code: str) -> str:

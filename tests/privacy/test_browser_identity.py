@@ -132,6 +132,7 @@ def test_it_encodes_on_the_device_and_sends_no_identity(
     _type_identity(page, FIRST, FIRST["birth_date"])
     expect(page.locator("#identity_encoding")).not_to_have_value("")
     expect(page.locator("#identity-status")).to_contain_text(secret_file.secret.key_id[:4])
+    expect(page.locator("#identity-status")).to_contain_text("Encodé avec la clé")  # French UI
     assert_no_serious_axe_violations(page)
     page.focus(".situation-form button[type=submit]")
     page.keyboard.press("Enter")

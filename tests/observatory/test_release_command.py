@@ -105,6 +105,7 @@ def test_it_runs_as_the_balise_console_script(tmp_path: Path) -> None:
     env = {
         **os.environ,
         "BALISE_VAR_DIR": str(tmp_path),
+        "BALISE_SQLITE_PATH": str(tmp_path / "cli.sqlite3"),
         "BALISE_DEMO": "1",
         "DATABASE_URL": "",
         "DJANGO_SETTINGS_MODULE": "balise.settings",

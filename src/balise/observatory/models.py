@@ -170,3 +170,18 @@ class Release(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+class DashboardFigure(models.Model):
+    """One dashboard result (a breakdown, the totals, the overlap) for one run and one filter.
+
+    Facts change only at a linkage run, so results are exact until the next run; the run itself
+    computes the unfiltered and per-year dashboards, other filters are stored when first asked.
+    """
+
+    key = models.CharField(max_length=64, primary_key=True)
+    run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="+")
+    value = models.JSONField()
+
+    def __str__(self) -> str:
+        return self.key

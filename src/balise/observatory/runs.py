@@ -317,6 +317,11 @@ def linkage_run(
             status=LinkageRun.Status.FAILED, finished_at=timezone.now(), error="failed"
         )
         raise
+    # Dashboards of the new facts (unfiltered and per year), stored for every analyst's first view.
+    from balise.observatory.selectors import warm
+
+    say(0, None, "dashboards")
+    warm(run)
     return run
 
 

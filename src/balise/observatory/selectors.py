@@ -10,20 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from balise.observatory.runs import MASKED, bit_positions
 from balise.taxonomy.loader import vocabulary
 
+if TYPE_CHECKING:
+    from balise.observatory.models import LinkageRun
+
 TABLE: Final = "observatory_statfact"
-CACHE_SECONDS: Final = 3600
-T = TypeVar("T")
 
 # Breakdown name -> (column, vocabulary for labels or None, label).
 SINGLE: Final[dict[str, tuple[str, str | None, Any]]] = {
@@ -221,23 +221,73 @@ def overlap(filters: Filters) -> tuple[list[str], dict[tuple[str, str], int]]:
     return present, dict(matrix)
 
 
-def cached(kind: str, filters: Filters, compute: Callable[[], T]) -> T:
-    """``compute()`` cached until the next linkage run (facts change only then)."""
+def _encode(kind: str, value: Any) -> Any:
+    if kind == "totals":
+        return value
+    if kind == "overlap":
+        sectors, matrix = value
+        return [sectors, [[a, b, n] for (a, b), n in matrix.items()]]
+    return [[r.code, r.situations, r.children] for r in value]
+
+
+def _decode(kind: str, stored: Any) -> Any:
+    """Stored figures back as the selectors return them (labels in the reader's language)."""
+    if kind == "totals":
+        return {k: int(v) for k, v in stored.items()}
+    if kind == "overlap":
+        sectors, cells = stored
+        return list(sectors), {(a, b): int(n) for a, b, n in cells}
+    vocab = (SINGLE.get(kind) or MULTI[kind])[1]
+    return [Row(str(code), _label(vocab, code, kind), int(s), int(c)) for code, s, c in stored]
+
+
+def figure_key(run_id: int, kind: str, filters: Filters) -> str:
+    identity = json.dumps([run_id, kind, sorted(filters.as_dict().items())], default=str)
+    return hashlib.sha256(identity.encode()).hexdigest()
+
+
+def compute(kind: str, filters: Filters) -> Any:
+    if kind == "totals":
+        return totals(filters)
+    if kind == "overlap":
+        return overlap(filters)
+    return breakdown(kind, filters)
+
+
+def cached(kind: str, filters: Filters, run: LinkageRun | None = None) -> Any:
+    """A dashboard figure for the last linkage run: stored once, exact until the next run."""
+    from balise.observatory.models import DashboardFigure
     from balise.observatory.runs import latest_run
 
-    run = latest_run()
-    if run is None or run.finished_at is None:
-        return compute()
-    identity = json.dumps(
-        [run.pk, run.finished_at.isoformat(), kind, sorted(filters.as_dict().items())],
-        default=str,
+    run = run or latest_run()
+    if run is None:
+        return compute(kind, filters)
+    key = figure_key(run.pk, kind, filters)
+    found = DashboardFigure.objects.filter(key=key).values_list("value", flat=True).first()
+    if found is not None:
+        return _decode(kind, found)
+    value = compute(kind, filters)
+    DashboardFigure.objects.bulk_create(
+        [DashboardFigure(key=key, run=run, value=_encode(kind, value))], ignore_conflicts=True
     )
-    key = "observatory:" + hashlib.sha256(identity.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, timeout=CACHE_SECONDS)
-    return found  # type: ignore[no-any-return]  # what compute() returned for this key
+    return value
+
+
+DASHBOARD_KINDS: Final = ("totals", "overlap", *BREAKDOWNS)
+
+
+def warm(run: LinkageRun) -> int:
+    """Compute and store the unfiltered and per-year dashboards of ``run``; drop older ones."""
+    from balise.observatory.models import DashboardFigure
+
+    DashboardFigure.objects.exclude(run=run).delete()
+    years = [y for y, _label_text in choices("year")]
+    stored = 0
+    for filters in (Filters(), *(Filters(values={"year": y}) for y in years)):
+        for kind in DASHBOARD_KINDS:
+            cached(kind, filters, run)
+            stored += 1
+    return stored
 
 
 def sector_label(code: str) -> str:

@@ -6,7 +6,6 @@ coarsened facts), so no note, reference or encoding can reach an analyst's scree
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from django import forms
@@ -83,11 +82,11 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, selectors.Filters]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     run = latest_run()
-    totals = selectors.cached("totals", filters, lambda: selectors.totals(filters))
-    sectors, matrix = selectors.cached("overlap", filters, lambda: selectors.overlap(filters))
+    totals = selectors.cached("totals", filters, run)
+    sectors, matrix = selectors.cached("overlap", filters, run)
     sections = []
     for name in selectors.BREAKDOWNS:
-        rows = selectors.cached(name, filters, partial(selectors.breakdown, name, filters))
+        rows = selectors.cached(name, filters, run)
         label = (selectors.SINGLE.get(name) or selectors.MULTI[name])[2]
         sections.append(
             {

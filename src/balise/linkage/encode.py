@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Callable
 
 from balise.linkage.normalise import (
     date_tokens,
@@ -27,7 +26,7 @@ CACHE_LIMIT = 500_000
 
 
 def token_positions(key: bytes, token: str, k: int, bits: int) -> list[int]:
-    """§6.2: the first k big-endian 16-bit words of the HMAC, each modulo the segment size."""
+    """§6: the first k big-endian 16-bit words of the HMAC, each modulo the segment size."""
     digest = hmac.new(key, token.encode("utf-8"), hashlib.sha256).digest()
     return [int.from_bytes(digest[2 * i : 2 * i + 2], "big") % bits for i in range(k)]
 
@@ -37,32 +36,38 @@ class _SegmentEncoder:
 
     def __init__(self, spec: EncodingSpec, key: bytes, segment: Segment) -> None:
         self.spec = spec
-        self.key = key
         self.segment = segment
-        self._token_cache: dict[str, list[int]] = {}
-        self._value_cache: dict[object, bytes] = {}
+        self._mac = hmac.new(key, digestmod=hashlib.sha256)  # keyed once, copied per token
+        self._k = dict(spec.bits_per_token)
+        self._token_cache: dict[str, int] = {}
+        self.values: dict[object, bytes] = {}
 
-    def positions(self, token: str) -> list[int]:
+    def mask(self, token: str) -> int:
+        """The token's bits as an integer whose big-endian bytes are the segment's bytes."""
         found = self._token_cache.get(token)
         if found is None:
-            kind = token.split(":", 1)[0]
-            found = token_positions(self.key, token, self.spec.k(kind), self.segment.bits)
+            mac = self._mac.copy()
+            mac.update(token.encode("utf-8"))
+            digest = mac.digest()
+            k = self._k[token.split(":", 1)[0]]
+            bits = self.segment.bits
+            found = 0
+            for i in range(k):
+                position = ((digest[2 * i] << 8) | digest[2 * i + 1]) % bits
+                found |= 1 << (bits - 1 - position)
             if len(self._token_cache) > CACHE_LIMIT:
                 self._token_cache.clear()
             self._token_cache[token] = found
         return found
 
-    def encode(self, value: object, tokens: Callable[[], list[str]]) -> bytes:
-        found = self._value_cache.get(value)
-        if found is None:
-            bits = bytearray(self.segment.bits // 8)
-            for token in tokens():
-                for position in self.positions(token):
-                    bits[position >> 3] |= 0x80 >> (position & 7)
-            found = bytes(bits)
-            if len(self._value_cache) > CACHE_LIMIT:
-                self._value_cache.clear()
-            self._value_cache[value] = found
+    def store(self, value: object, tokens: list[str]) -> bytes:
+        combined = 0
+        for token in tokens:
+            combined |= self.mask(token)
+        found = combined.to_bytes(self.segment.bits // 8, "big")
+        if len(self.values) > CACHE_LIMIT:
+            self.values.clear()
+        self.values[value] = found
         return found
 
 
@@ -80,13 +85,17 @@ class Encoder:
 
     def encode_bytes(self, first_name: str, last_name: str, birth_date: str, sex: str) -> bytes:
         """The 128-byte bit vector; raises InvalidField naming the field on bad values."""
-        first = self._first.encode(first_name, lambda: name_tokens(first_name_forms(first_name)))
-        last = self._last.encode(last_name, lambda: name_tokens(last_name_forms(last_name)))
+        first = self._first.values.get(first_name)
+        if first is None:
+            first = self._first.store(first_name, name_tokens(first_name_forms(first_name)))
+        last = self._last.values.get(last_name)
+        if last is None:
+            last = self._last.store(last_name, name_tokens(last_name_forms(last_name)))
         date_key = (birth_date, sex)
-        date = self._date._value_cache.get(date_key)
+        date = self._date.values.get(date_key)
         if date is None:
             tokens = date_tokens(parse_birth_date(birth_date), parse_sex(sex))
-            date = self._date.encode(date_key, lambda: tokens)
+            date = self._date.store(date_key, tokens)
         return first + last + date
 
     def encode(self, first_name: str, last_name: str, birth_date: str, sex: str) -> str:

@@ -154,7 +154,7 @@ def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
     (-log2 relative frequency) of each segment's exact value in the data, then that of the two
     names together. `weights` rows: first,
     last, date by level (level 0 holds log2 m, the value's frequency supplies u), then
-    [swap penalty, twin penalty, information cap].
+    [swap penalty, twin penalty, information cap, common-date information, common-date factor].
     """
     first, last, date, swapped = pair_levels(words, profile, i, j)
     levels = (first, last, date)
@@ -173,6 +173,10 @@ def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
             total += weights[f, 0] + info
             if f < 2:
                 names_info += info
+        elif f == 2 and level != MISSING and min(pi[5], pj[5]) < weights[3, 3]:
+            # one birth date is a common value (1 January of an estimated year): a
+            # disagreement says less than between two dates that were really known
+            total += weights[f, level] * weights[3, 4]
         else:
             total += weights[f, level]
     if first == 0 and last == 0:

@@ -6,6 +6,7 @@ Every rule here is a plain ordered string operation so that the JavaScript port
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -94,6 +95,7 @@ def collapse_repeats(part: str) -> str:
     return _REPEATS.sub(r"\1", part)
 
 
+@functools.lru_cache(maxsize=200_000)
 def fold(part: str) -> str:
     """§4.1: the rules in order, then doubled letters collapsed, repeated until nothing changes.
 

@@ -75,7 +75,9 @@ def pair_score(x: Any, y: Any, info_x: Any, info_y: Any, weights: Any) -> float:
     names_info = 0.0
     for field, level in enumerate((first, last, date)):
         if level != 0:
-            total += weights[field][level]
+            common_date = min(info_x[2], info_y[2]) < weights[3][3]
+            factor = weights[3][4] if field == 2 and level != MISSING and common_date else 1.0
+            total += weights[field][level] * factor
             continue
         other = 1 - field if swapped and field < 2 else field
         info = min(info_x[field], info_y[other], weights[3][2])

@@ -52,6 +52,10 @@ class ScoringParams:
     swap_penalty: float = 0.5  # bits taken off when names only agree crossed
     twin_penalty: float = 12.0  # bits taken off the twin signature
     information_cap: float = 16.0  # rarest value counted as at most this many bits
+    # A birth date held by many identities (information below this) is taken for an estimate
+    # (1 January of a guessed year); disagreement with it counts for this share only.
+    common_date_information: float = 9.0
+    common_date_factor: float = 0.3
     threshold_bias: float = -2.0  # bits added to the posterior-0.5 threshold
     merge_margin: float = 0.0  # clusters merge when their mean cross score >= threshold - this
     veto: float = 0.0  # ... and no cross pair scores below this (bits)
@@ -147,7 +151,13 @@ def estimate_model(
     weights[:FIELDS] = np.clip(np.log2(m / u), -12.0, 12.0)
     weights[:FIELDS, 0] = np.log2(m[:, 0])  # the value's own frequency supplies u
     weights[:FIELDS, MISSING] = 0.0
-    weights[3, :3] = (params.swap_penalty, params.twin_penalty, params.information_cap)
+    weights[3, :5] = (
+        params.swap_penalty,
+        params.twin_penalty,
+        params.information_cap,
+        params.common_date_information,
+        params.common_date_factor,
+    )
     # A pair links when its posterior probability of being one child reaches 0.5.
     threshold = float(np.log2((1 - share) / share)) + params.threshold_bias
     return ScoringModel(weights, threshold, share, m, u)

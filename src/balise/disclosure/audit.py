@@ -124,17 +124,17 @@ class _Attack:
     """The attacker's integer program for one unit: equalities from everything published."""
 
     def __init__(
-        self, current: Sequence[Table], earlier: Sequence[Table], time_limit: float
+        self,
+        current: Sequence[Table],
+        earlier: Sequence[Table],
+        time_limit: float,
+        *,
+        decompose: bool = True,
     ) -> None:
         self.time_limit = time_limit
         specs = [t.spec for t in (*current, *earlier)]
         self.partitions = _partitions(specs)
-        finest = int(np.prod([len(p) for p in self.partitions.values()], dtype=np.int64))
-        if finest > AUDIT_MAX_FINEST_CELLS:
-            raise ValueError(
-                f"the release spans {finest} finest cells (audit limit "
-                f"{AUDIT_MAX_FINEST_CELLS}); use coarser dimensions or fewer variables"
-            )
+        self._blocks(specs, decompose)
         self.rows: dict[tuple[str, CellKey], BoolArray] = {
             (t.name, key): self._finest(t.spec, key) for t in current for key in t.values
         }
@@ -144,26 +144,28 @@ class _Attack:
         published_values = [
             float(v) for t in current for k in t.values if (v := t.published(k)) is not None
         ]
-        prior: list[BoolArray] = []
+        prior: list[FloatArray] = []
         prior_values: list[float] = []
         for table in earlier:
             for key in table.values:
                 value = table.published(key)
                 if value is not None:
-                    prior.append(self._finest(table.spec, key))
+                    prior.append(self._finest(table.spec, key).astype(np.float64))
                     prior_values.append(float(value))
+        links = self._links()
         # Finest cells that no row tells apart only matter through their sum: keep one column
         # per distinct column (exact, and often several times smaller).
-        everything = [*self.rows.values(), *prior]
-        columns = np.unique(np.array(everything), axis=1, return_index=True)[1]
-        # Earlier cells that share no finest cell, directly or through other earlier cells,
-        # with this release's cells are a separate system: they cannot narrow any bound here.
-        prior_matrix = _matrix([r[columns] for r in prior], len(columns))
+        everything = [*self.rows.values(), *prior, *(r > 0 for r in links), *(r < 0 for r in links)]
+        columns = np.unique(np.array(everything, dtype=bool), axis=1, return_index=True)[1]
+        # Earlier cells (and block links) that share no finest cell, directly or through one
+        # another, with this release's cells are a separate system: they cannot narrow it.
+        prior_matrix = _matrix([r[columns] for r in (*prior, *links)], len(columns))
+        is_link = np.array([False] * len(prior) + [True] * len(links), dtype=bool)
         reached = np.array([r[columns] for r in self.rows.values()]).any(axis=0)
-        kept: BoolArray = np.zeros(len(prior), dtype=bool)
-        for _step in range(len(prior) + 1):
-            kept = np.asarray((prior_matrix[:, reached] > 0).any(axis=1), dtype=bool)
-            grown = reached | (prior_matrix[kept] > 0).any(axis=0)
+        kept: BoolArray = np.zeros(len(prior_matrix), dtype=bool)
+        for _step in range(len(prior_matrix) + 1):
+            kept = np.asarray((prior_matrix[:, reached] != 0).any(axis=1), dtype=bool)
+            grown = reached | (prior_matrix[kept] != 0).any(axis=0)
             if (grown == reached).all():
                 break
             reached = grown
@@ -172,9 +174,64 @@ class _Attack:
         self.published = _matrix([r[self.columns] for r in published], self.size)
         self.published_values = np.array(published_values)
         self.prior = prior_matrix[kept][:, reached]
-        self.prior_values = np.array(prior_values)[kept] if prior_values else np.zeros(0)
+        self.prior_values = np.array([*prior_values, *([0.0] * len(links))])[kept]
+        self.prior_is_link = is_link[kept]
         self._systems: dict[bool, tuple[Any, FloatArray, FloatArray]] = {}
         self._pools: dict[bool, list[FloatArray]] = {}
+
+    def _blocks(self, specs: Sequence[TableSpec], decompose: bool) -> None:
+        """Lay the finest cells out as blocks, one per group of variables used together.
+
+        A variable that every table uses (the year) is repeated in every block; the others
+        belong to the block of the tables that use them. Blocks only share those common
+        variables, so they are exactly tied by equal counts per common code combination.
+        """
+        variables = list(self.partitions)
+        per_table = [{d.variable for d in s.dimensions} | set(s.scope) for s in specs]
+        common = [v for v in variables if decompose and all(v in t for t in per_table)]
+        block_of = {v: v for v in variables if v not in common}
+
+        def root(v: str) -> str:
+            while block_of[v] != v:
+                v = block_of[v]
+            return v
+
+        for used in per_table:
+            rest = sorted(used - set(common))
+            for other in rest[1:]:
+                block_of[root(other)] = root(rest[0])
+        if not decompose:
+            block_of = dict.fromkeys(variables, variables[0]) if variables else {}
+            common = []
+        roots = sorted({root(v) for v in block_of}) if block_of else []
+        self.common = common
+        self.blocks: list[list[str]] = [
+            common + [v for v in variables if v in block_of and root(v) == r] for r in roots
+        ] or [common]
+        self.block_sizes = [
+            int(np.prod([len(self.partitions[v]) for v in b], dtype=np.int64)) for b in self.blocks
+        ]
+        self.block_starts = list(np.cumsum([0, *self.block_sizes[:-1]]))
+        self.full_size = sum(self.block_sizes)
+        if self.full_size > AUDIT_MAX_FINEST_CELLS:
+            raise ValueError(
+                f"the release spans {self.full_size} finest cells (audit limit "
+                f"{AUDIT_MAX_FINEST_CELLS}); use coarser dimensions or fewer variables"
+            )
+
+    def _links(self) -> list[FloatArray]:
+        """Each block's count per common code combination equals the first block's."""
+        common_size = int(np.prod([len(self.partitions[v]) for v in self.common], dtype=np.int64))
+        out = []
+        for b in range(1, len(self.blocks)):
+            for combo in range(common_size):  # common variables lead each block's layout
+                row = np.zeros(self.full_size)
+                for block, sign in ((b, 1.0), (0, -1.0)):
+                    width = self.block_sizes[block] // common_size
+                    start = int(self.block_starts[block]) + combo * width
+                    row[start : start + width] = sign
+                out.append(row)
+        return out
 
     def cell(self, table: Table, key: CellKey) -> FloatArray:
         """The (merged) finest cells a cell of this release adds up, as a 0/1 vector."""
@@ -183,20 +240,26 @@ class _Attack:
     def _finest(self, spec: TableSpec, key: CellKey) -> BoolArray:
         """The finest cells under ``key``: an outer product of one mask per variable."""
         shown = {d.variable: (d, code) for d, code in zip(spec.dimensions, key, strict=True)}
+        used = {d.variable for d in spec.dimensions} | set(spec.scope)
+        block = next(i for i, b in enumerate(self.blocks) if used <= set(b))
         out = np.ones(1, dtype=bool)
-        for variable, blocks in self.partitions.items():
+        for variable in self.blocks[block]:
+            blocks = self.partitions[variable]
             mask = np.ones(len(blocks), dtype=bool)
             if variable in shown and shown[variable][1] != MARGIN:
                 dimension, code = shown[variable]
                 leaves = dimension.leaves[code]
                 if dimension.multi_valued:
-                    mask &= [bool(leaves & block[0]) for block in blocks]  # type: ignore[operator]  # multi-valued blocks hold frozensets
+                    mask &= [bool(leaves & block_[0]) for block_ in blocks]  # type: ignore[operator]  # multi-valued blocks hold frozensets
                 else:
-                    mask &= [block[0] in leaves for block in blocks]
+                    mask &= [block_[0] in leaves for block_ in blocks]
             if variable in spec.scope:
-                mask &= [block[0] in spec.scope[variable] for block in blocks]
+                mask &= [block_[0] in spec.scope[variable] for block_ in blocks]
             out = (out[:, None] & mask[None, :]).ravel()
-        return out
+        full = np.zeros(self.full_size, dtype=bool)
+        start = int(self.block_starts[block])
+        full[start : start + self.block_sizes[block]] = out
+        return full
 
     def _system(self, prior_only: bool) -> tuple[Any, FloatArray, FloatArray]:
         """Equalities, their values, and upper bounds (0 under a published zero)."""
@@ -204,12 +267,17 @@ class _Attack:
         if cached is None:
             if prior_only:
                 a_eq, b_eq = self.prior, self.prior_values
+                counts = ~self.prior_is_link
             else:
                 a_eq = np.vstack([self.published, self.prior])
                 b_eq = np.concatenate([self.published_values, self.prior_values])
+                counts = np.concatenate(
+                    [np.ones(len(self.published_values), dtype=bool), ~self.prior_is_link]
+                )
             upper = np.full(self.size, np.inf)
-            if len(b_eq):
-                upper[a_eq[b_eq == 0].any(axis=0)] = 0.0
+            zero_counts = counts & (b_eq == 0)  # a published zero fixes its finest cells
+            if zero_counts.any():
+                upper[(a_eq[zero_counts] != 0).any(axis=0)] = 0.0
             cached = (csr_array(a_eq), b_eq, upper)
             self._systems[prior_only] = cached
         return cached
@@ -259,7 +327,7 @@ class _Attack:
         return float(round(float(expr @ found)))
 
 
-def _matrix(rows: list[BoolArray], size: int) -> FloatArray:
+def _matrix(rows: Sequence[npt.NDArray[Any]], size: int) -> FloatArray:
     if not rows:
         return np.zeros((0, size))
     return np.array(rows, dtype=np.float64)

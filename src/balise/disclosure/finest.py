@@ -29,26 +29,77 @@ OUTSIDE_SCOPES = "\x00outside"
 
 
 class FinestSpace:
-    """Atoms per variable and the 0/1 row of any cell over their product."""
+    """Atoms per variable, the 0/1 row of any cell, and the equalities linking components.
 
-    def __init__(self, specs: Sequence[TableSpec]) -> None:
+    Variables that every table uses (the year scope) are *shared*; the others fall into
+    components of variables that some table uses together. Each component gets its own product
+    space over its variables and the shared ones, and the components are tied by one equality
+    per combination of shared atoms (their counts agree). That is exact: tables over separate
+    components only ever see each component's marginal, and any marginals that agree on the
+    shared variables come from some non-negative integer joint table (fill each shared slice as a
+    transportation problem). It keeps a children-by-sector table (2^k sector sets) from
+    multiplying the space of every other children table.
+    """
+
+    def __init__(self, specs: Sequence[TableSpec], *, decompose: bool = True) -> None:
         dims: dict[str, list[Dimension]] = {}
         scopes: dict[str, list[frozenset[Code]]] = {}
+        used: list[set[str]] = []
         for spec in specs:
             for dimension in spec.dimensions:
                 dims.setdefault(dimension.variable, []).append(dimension)
             for variable, codes in spec.scope.items():
                 scopes.setdefault(variable, []).append(codes)
+            used.append({d.variable for d in spec.dimensions} | set(spec.scope))
         self.variables: tuple[str, ...] = tuple(sorted(set(dims) | set(scopes)))
         self.atoms: dict[str, list[Atom]] = {}
         for variable in self.variables:
             self.atoms[variable] = self._atoms(dims.get(variable, []), scopes.get(variable, []))
-        self.size = int(np.prod([len(self.atoms[v]) for v in self.variables], dtype=np.int64))
+        shared = set.intersection(*used) if used and decompose else set()
+        groups = _components([u - shared for u in used]) if decompose else [set(self.variables)]
+        if not groups:
+            groups = [set()]
+        self.shared: tuple[str, ...] = tuple(sorted(shared))
+        self.components: list[tuple[str, ...]] = [
+            (*self.shared, *sorted(group - shared)) for group in groups
+        ]
+        self.sizes = [
+            int(np.prod([len(self.atoms[v]) for v in c], dtype=np.int64)) for c in self.components
+        ]
+        self.offsets = [0, *itertools.accumulate(self.sizes)][:-1]
+        self.size = sum(self.sizes)
         if self.size > MAX_FINEST_CELLS:
             raise ValueError(
                 f"the release spans {self.size} finest cells (limit {MAX_FINEST_CELLS}); "
                 "use coarser dimensions or fewer variables per release"
             )
+
+    def _component(self, variables: set[str]) -> int:
+        for index, component in enumerate(self.components):
+            if variables <= set(component):
+                return index
+        raise ValueError("a table falls across two components")  # cannot happen by construction
+
+    def links(self) -> list[npt.NDArray[np.float64]]:
+        """Rows (equal to zero) tying every component's shared-atom counts to the first's."""
+        out: list[npt.NDArray[np.float64]] = []
+        shared_sizes = [len(self.atoms[v]) for v in self.shared]
+        for index in range(1, len(self.components)):
+            for combo in itertools.product(*(range(n) for n in shared_sizes)):
+                row = np.zeros(self.size)
+                for sign, part in ((1.0, index), (-1.0, 0)):
+                    masks = [np.arange(n) == i for n, i in zip(shared_sizes, combo, strict=True)]
+                    rest = [
+                        np.ones(len(self.atoms[v]), dtype=bool)
+                        for v in self.components[part][len(self.shared) :]
+                    ]
+                    block = np.ones(1, dtype=bool)
+                    for mask in (*masks, *rest):
+                        block = np.logical_and.outer(block, mask).ravel()
+                    start = self.offsets[part]
+                    row[start : start + self.sizes[part]] += sign * block
+                out.append(row)
+        return out
 
     @staticmethod
     def _atoms(dimensions: Sequence[Dimension], scopes: Sequence[frozenset[Code]]) -> list[Atom]:
@@ -81,8 +132,9 @@ class FinestSpace:
     def row(self, spec: TableSpec, key: CellKey) -> npt.NDArray[np.bool_]:
         """The finest cells that the cell ``key`` of ``spec`` adds up, as a flat 0/1 vector."""
         by_variable = {d.variable: (d, code) for d, code in zip(spec.dimensions, key, strict=True)}
-        factors: list[npt.NDArray[np.bool_]] = []
-        for variable in self.variables:
+        part = self._component({d.variable for d in spec.dimensions} | set(spec.scope))
+        block = np.ones(1, dtype=bool)
+        for variable in self.components[part]:
             atoms = self.atoms[variable]
             mask = np.ones(len(atoms), dtype=bool)
             shown = by_variable.get(variable)
@@ -92,11 +144,22 @@ class FinestSpace:
             scope = spec.scope.get(variable)
             if scope is not None:
                 mask &= np.array([_covers(scope, a) for a in atoms], dtype=bool)
-            factors.append(mask)
-        out = np.ones(1, dtype=bool)
-        for factor in factors:
-            out = np.logical_and.outer(out, factor).ravel()
+            block = np.logical_and.outer(block, mask).ravel()
+        out = np.zeros(self.size, dtype=bool)
+        out[self.offsets[part] : self.offsets[part] + self.sizes[part]] = block
         return out
+
+
+def _components(groups: Sequence[set[str]]) -> list[set[str]]:
+    """Variables joined whenever one table uses them together (connected components)."""
+    merged: list[set[str]] = []
+    for group in groups:
+        if not group:
+            continue
+        touching = [m for m in merged if m & group]
+        union = set(group).union(*touching)
+        merged = [m for m in merged if not (m & group)] + [union]
+    return merged
 
 
 def _covers(codes: frozenset[Code], atom: Atom) -> bool:

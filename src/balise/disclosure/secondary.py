@@ -35,8 +35,9 @@ FloatArray = npt.NDArray[np.float64]
 #: Accept a witness whose cost is within this fraction of the optimum: any witness is a valid
 #: certificate, and proving optimality is most of the solver's time.
 WITNESS_GAP = 0.25
-#: Seconds for one integer witness search; the best witness found by then is used.
-WITNESS_SECONDS = 5.0
+#: Branch-and-bound nodes for one integer witness search; the best witness found by then is
+#: used. A node budget, unlike a time budget, gives the same release on a busy machine.
+WITNESS_NODES = 300
 
 
 @dataclass(frozen=True)
@@ -70,23 +71,33 @@ class _UnitProblem:
                 if value is not None:
                     earlier_rows.append(space.row(table.spec, key))
                     earlier_values.append(float(value))
+        links = space.links()
         # Finest cells that no row tells apart behave as one: merge them (exact reduction).
-        stacked = np.array(rows + earlier_rows, dtype=bool)
-        merged = np.unique(stacked, axis=1)
-        a, e = merged[: len(rows)], merged[len(rows) :]
+        signs = [link > 0 for link in links] + [link < 0 for link in links]
+        stacked = np.array(rows + earlier_rows + signs, dtype=bool)
+        _unique, first = np.unique(stacked, axis=1, return_index=True)
+        merged = stacked[:, first].astype(np.float64)
+        a = merged[: len(rows)]
+        e = np.vstack(
+            [
+                merged[len(rows) : len(rows) + len(earlier_rows)],
+                np.array([link[first] for link in links]).reshape(len(links), len(first)),
+            ]
+        )
+        earlier_values += [0.0] * len(links)  # the components agree on the shared counts
         e_values = np.array(earlier_values, dtype=np.float64)
         # Earlier cells about other finest cells (last year's releases) form a separate system
         # that cannot narrow this release: keep only what is connected to this release's cells.
-        columns = a.any(axis=0)
+        columns = (a != 0).any(axis=0)
         linked: npt.NDArray[np.bool_] = np.zeros(len(e), dtype=bool)
         while len(e):
-            linked = np.asarray(e[:, columns].any(axis=1), dtype=bool)
-            wider = columns | e[linked].any(axis=0)
+            linked = np.asarray((e[:, columns] != 0).any(axis=1), dtype=bool)
+            wider = columns | (e[linked] != 0).any(axis=0)
             if (wider == columns).all():
                 break
             columns = wider
-        self.a: FloatArray = a[:, columns].astype(np.float64)
-        self.e: FloatArray = e[linked][:, columns].astype(np.float64)
+        self.a: FloatArray = a[:, columns]
+        self.e: FloatArray = e[linked][:, columns]
         self.e_values: FloatArray = e_values[linked]
         self.values: FloatArray = np.array(
             [float(t.true_value(k)) for t, k in self.cells], dtype=np.float64
@@ -220,7 +231,8 @@ class _UnitProblem:
                 integrality=np.concatenate([np.ones(n), np.zeros(2 * m)]),
                 bounds=Bounds(0, np.inf),
                 options={
-                    "time_limit": min(self.time_limit, WITNESS_SECONDS),
+                    "time_limit": self.time_limit,
+                    "node_limit": WITNESS_NODES,
                     "mip_rel_gap": WITNESS_GAP,
                 },
             )

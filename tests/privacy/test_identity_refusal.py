@@ -132,10 +132,6 @@ def test_it_refuses_them_in_the_api(
     _assert_refused_and_audited(caplog, "api", list(VALUES))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="API GET routes ignore unknown query parameters; reported to the import/API engineer",
-)
 def test_it_refuses_them_in_an_api_query_string(
     personas: Personas, client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -166,3 +162,18 @@ def test_it_refuses_them_in_an_import(
     assert "balise encode" in json.dumps(job.result, ensure_ascii=False)
     assert not Situation.objects.exists()
     _assert_refused_and_audited(caplog, "import", ["geboortedatum", "nom"])
+
+
+@pytest.mark.parametrize(
+    "url", ["/situations/", "/situations/export.csv", "/situations/export.xlsx", "detail"]
+)
+def test_it_refuses_them_in_the_query_of_the_other_pages(
+    personas: Personas, signed_in: SignIn, caplog: pytest.LogCaptureFixture, url: str
+) -> None:
+    if url == "detail":
+        url = f"/situations/{_record(personas.recorder_a).pk}/"
+    response = signed_in(personas.recorder_a).get(url, {"q": "x", "voornaam": "Aïcha"})
+    assert response.status_code == 400
+    assert "Aïcha" not in response.content.decode()
+    assert not AuditEvent.objects.filter(action__in=["situation.read", "situation.export"])
+    _assert_refused_and_audited(caplog, "form", ["voornaam"])

@@ -204,3 +204,21 @@ def test_it_needs_no_csrf_token_with_a_bearer_token(personas: Personas, db: None
         headers={"Authorization": f"Bearer {token_for(personas.recorder_a)}"},
     )
     assert response.status_code == 201
+
+
+def test_it_refuses_identity_fields_in_the_query_string(
+    personas: Personas, api_as: ApiAs, client: Client
+) -> None:
+    response = api_as(personas.recorder_a).get("/api/v1/situations", voornaam="Aïcha", page=1)
+    assert response.status_code == 422
+    assert [(e["loc"], e["type"]) for e in response.json()["detail"]] == [
+        (["query", "voornaam"], "identity_field")
+    ]
+    # Public routes too, with no actor to name.
+    assert client.get("/api/v1/dictionary", {"dob": "2011"}).status_code == 422
+    events = AuditEvent.objects.filter(action="security.identity_field_refused")
+    assert [e.details for e in events] == [
+        {"fields": ["voornaam"], "channel": "api"},
+        {"fields": ["dob"], "channel": "api"},
+    ]
+    assert "Aïcha" not in str(list(events.values_list("details", flat=True)))

@@ -7,6 +7,8 @@ Errors: 401 without a usable token, 403 without the role, 404 for what the calle
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -35,6 +37,32 @@ api = NinjaAPI(
     docs_url=None,  # the docs page is served by balise.api.views.api_docs, for signed-in people
     docs_decorator=require_GET,  # applies to openapi.json: other methods answer 405
 )
+
+
+def refuse_identity_query(operation: Callable[..., Any]) -> Callable[..., Any]:
+    """Names or birth dates in a query string (``?first_name=...``) are refused and audited like
+    those in a body, on every route; unknown query parameters are otherwise ignored."""
+
+    @wraps(operation)
+    def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        if any(is_identity_field(key) for key in request.GET):
+            actor = request.user if request.user.is_authenticated else None
+            try:
+                refuse_identity_fields(
+                    actor=actor, keys=list(request.GET), channel="api", request=request
+                )
+            except SituationValidationError as refused:
+                detail = [
+                    _error(["query", issue.field], issue.message, issue.code)
+                    for issue in refused.issues
+                ]
+                return api.create_response(request, {"detail": detail}, status=422)
+        return operation(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(refuse_identity_query)
 api.add_router("/dictionary", dictionary_router)
 api.add_router("/situations", situations_router)
 

@@ -132,3 +132,26 @@ def test_it_runs_as_the_balise_console_script(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stderr
     assert "built (not published)" in built.stdout
     _check_contract(json.loads((tmp_path / "r.json").read_text()))
+
+
+def test_it_builds_a_would_be_release_with_differential_privacy(
+    linked: Network, tmp_path: Path
+) -> None:
+    output = tmp_path / "dp.json"
+    call_command(
+        "release", "build", "--period", "2025", "--mode", "dp", "--epsilon", "0.5",
+        "--output", str(output),
+    )  # fmt: skip
+    document = json.loads(output.read_text())
+    _check_contract(document)
+    privacy = document["release"]["privacy"]
+    names = [t["name"] for t in document["tables"]]
+    assert "children_by_sector" in names
+    assert all(privacy["tables"][name]["epsilon"] == 0.5 for name in names)
+    assert all(cell["value"] is not None for t in document["tables"] for cell in t["cells"])
+    with pytest.raises(CommandError, match="budget") as refused:
+        call_command(
+            "release", "build", "--period", "2025", "--mode", "dp", "--epsilon", "1",
+            "--budget", "2", "--output", str(tmp_path / "x.json"),
+        )  # fmt: skip
+    assert refused.value.returncode == 2

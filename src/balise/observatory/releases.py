@@ -43,7 +43,7 @@ from balise.observatory.tables import (
     period_rows,
     table_specs,
 )
-from balise.taxonomy.loader import current_version
+from balise.taxonomy.loader import current_version, vocabulary
 
 SUPPRESSION_METHOD = (
     "primary suppression of counts below the threshold and of class disclosures, then "
@@ -415,3 +415,83 @@ def release_approve(*, actor: User, release: Release) -> Release:
 
 def canonical(document: Mapping[str, Any]) -> bytes:
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+# --- optional differential-privacy mode -------------------------------------------------------
+
+
+def published_ledger(budget: float | None) -> Any:
+    """The epsilon ledger of every published differentially private release."""
+    from balise.disclosure.dp import LedgerEntry, PrivacyLedger
+
+    ledger = PrivacyLedger(budget=budget)
+    for release in published_releases():
+        privacy = (release.content or {}).get("release", {}).get("privacy") or {}
+        for table, spent in (privacy.get("tables") or {}).items():
+            ledger.entries.append(LedgerEntry(str(release.pk), table, float(spent["epsilon"])))
+    return ledger
+
+
+def build_dp(
+    *,
+    period: int,
+    epsilon: float,
+    budget: float | None = None,
+    geography: str = "province",
+    age_bands: str = "primero",
+) -> dict[str, Any]:
+    """A would-be release in differential-privacy mode (OpenDP): noisy counts, no suppression.
+
+    One child is the privacy unit; the categories are the dictionary's code lists; each table
+    spends ``epsilon``; the ledger of published releases must leave room for them. The
+    multi-valued children-by-sector table, too costly for exact suppression auditing, fits here:
+    its noise is scaled to the nine counts a child can touch.
+    """
+    from balise.disclosure import Dimension, TableSpec
+    from balise.disclosure.dp import dp_available, dp_release, dp_release_to_json
+
+    check_period(period)
+    if not dp_available():
+        raise ReleaseError("differential privacy needs the optional OpenDP dependency")
+    if epsilon <= 0:
+        raise ReleaseError("epsilon must be positive")
+    run = latest_run()
+    if run is None:
+        raise ReleaseError("no linkage run yet: run `balise linkage run` first")
+    rows = period_rows(period)
+    if not rows:
+        raise ReleaseError(f"no situation was detected in {period}: nothing to release")
+    specs = table_specs(period=period, geography=geography, age_bands=age_bands)
+    sectors = [entry.code for entry in vocabulary("sectors")]
+    specs.append(
+        TableSpec(
+            name="children_by_sector",
+            unit="children",
+            dimensions=(Dimension.flat("sectors", sectors, variable="sector", multi_valued=True),),
+            scope={"year": frozenset({str(period)})},
+        )
+    )
+    ledger = published_ledger(budget)
+    try:
+        noisy = dp_release(
+            specs,
+            rows,
+            epsilon=epsilon,
+            ledger=ledger,
+            release_id=f"would-be-{period}",
+            metadata=metadata(
+                title=f"Balise {period} (differential privacy)",
+                period=period,
+                tables=[s.name for s in specs],
+                geography=geography,
+                age_bands=age_bands,
+                threshold=0,
+                run=run,
+                status="would-be release (not published)",
+            )
+            | {"suppression": "none: differential privacy (discrete Laplace noise)"},
+        )
+    except RuntimeError as exc:  # PrivacyBudgetExceeded
+        raise ReleaseError(str(exc)) from None
+    document: dict[str, Any] = dp_release_to_json(noisy, ledger)
+    return document

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from balise.observatory.models import Release
 from balise.observatory.progress import ProgressBar
-from balise.observatory.releases import ReleaseError, build, check_period, to_json
+from balise.observatory.releases import ReleaseError, build, build_dp, check_period, to_json
 from balise.observatory.runs import is_stale, latest_run, linkage_run
 
 
@@ -51,6 +51,14 @@ class Command(BaseCommand):
         build_parser.add_argument("--geography", default="province")
         build_parser.add_argument("--age-bands", default="primero")
         build_parser.add_argument("--threshold", type=int, default=10)
+        build_parser.add_argument(
+            "--mode",
+            choices=["suppression", "dp"],
+            default="suppression",
+            help="suppression with an audit (default), or differential privacy (OpenDP)",
+        )
+        build_parser.add_argument("--epsilon", type=float, default=1.0, help="per table (dp)")
+        build_parser.add_argument("--budget", type=float, default=None, help="total epsilon (dp)")
         export = commands.add_parser("export", help="write a published release as JSON")
         export.add_argument("id", metavar="ID")
         export.add_argument("--output", required=True, metavar="FILE.json")
@@ -81,6 +89,9 @@ class Command(BaseCommand):
             bar = ProgressBar()
             linkage_run(actor=None, progress=bar)
             bar.close()
+        if options["mode"] == "dp":
+            self._build_dp(period, options)
+            return
         try:
             built = build(
                 period=period,
@@ -98,6 +109,25 @@ class Command(BaseCommand):
             f"{protected.cell_count} cells, {protected.suppressed_count} withheld; audit "
             f"{'passed' if built.report.passed else 'FAILED'} against "
             f"{len(built.earlier_ids)} earlier releases; written to {options['output']}."
+        )
+
+    def _build_dp(self, period: int, options: dict[str, Any]) -> None:
+        try:
+            document = build_dp(
+                period=period,
+                epsilon=options["epsilon"],
+                budget=options["budget"],
+                geography=options["geography"],
+                age_bands=options["age_bands"],
+            )
+        except ReleaseError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        write_json(options["output"], document)
+        tables = document["tables"]
+        self.stdout.write(
+            f"Release {period} built in differential-privacy mode (not published): "
+            f"{len(tables)} tables, epsilon {options['epsilon']:g} each "
+            f"({options['epsilon'] * len(tables):g} in all); written to {options['output']}."
         )
 
     def _export(self, options: dict[str, Any]) -> None:

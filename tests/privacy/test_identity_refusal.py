@@ -165,7 +165,14 @@ def test_it_refuses_them_in_an_import(
 
 
 @pytest.mark.parametrize(
-    "url", ["/situations/", "/situations/export.csv", "/situations/export.xlsx", "detail"]
+    "url",
+    [
+        "/situations/",
+        "/situations/export.csv",
+        "/situations/export.xlsx",
+        "/situations/device-secret/",
+        "detail",
+    ],
 )
 def test_it_refuses_them_in_the_query_of_the_other_pages(
     personas: Personas, signed_in: SignIn, caplog: pytest.LogCaptureFixture, url: str

@@ -12,11 +12,12 @@ from django.views.decorators.http import require_GET
 
 from balise.accounts.access import org_role_required
 from balise.accounts.models import OrgRole
-from balise.situations.identity_step import STORAGE_KEY, setup_messages
+from balise.situations.identity_step import STORAGE_KEY, no_identity_in_query, setup_messages
 
 
 @require_GET
 @org_role_required(OrgRole.RECORDER)
+@no_identity_in_query
 def device_secret(request: HttpRequest) -> HttpResponse:
     return render(
         request,

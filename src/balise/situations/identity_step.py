@@ -8,13 +8,17 @@ through gettext (there is no JavaScript translation build).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import wraps
 from typing import Any, Final
 
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
+from balise.accounts.models import User
 from balise.situations.models import Situation
-from balise.situations.validation import IDENTITY_FIELDS
+from balise.situations.services import refuse_identity_fields
+from balise.situations.validation import IDENTITY_FIELDS, SituationValidationError
 
 # The localStorage key under which a device keeps the network secret file's text.
 STORAGE_KEY: Final = "balise.network-secret"
@@ -94,3 +98,32 @@ def identity_context(values: Mapping[str, Any], situation: Situation | None) -> 
         "messages": form_messages(),
         "storage_key": STORAGE_KEY,
     }
+
+
+def refuse_identity_keys(request: HttpRequest, *also: str) -> None:
+    """Refuse (audited) a request whose query, form fields or files carry an identity-like name.
+
+    Raises ``SituationValidationError``; ``also`` adds names the request refers to otherwise.
+    """
+    keys = [*request.GET.keys(), *request.POST.keys(), *request.FILES.keys(), *also]
+    actor = request.user if isinstance(request.user, User) else None
+    refuse_identity_fields(actor=actor, keys=keys, channel="form", request=request)
+
+
+def no_identity_in_query(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """For pages without a form: a name or birth date in the query string is refused (400).
+
+    Put it under the access decorators, so that only allowed people reach the audit.
+    """
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            refuse_identity_keys(request)
+        except SituationValidationError as error:
+            return HttpResponseBadRequest(
+                error.issues[0].message, content_type="text/plain; charset=utf-8"
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper

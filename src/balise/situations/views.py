@@ -7,13 +7,11 @@ exports are audited; writes go through ``services``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -31,11 +29,14 @@ from balise.situations.formdata import (
     raw_input,
     values_of,
 )
-from balise.situations.identity_step import identity_context
+from balise.situations.identity_step import (
+    identity_context,
+    no_identity_in_query,
+    refuse_identity_keys,
+)
 from balise.situations.models import Situation
 from balise.situations.selectors import get_situation_or_404, situations_visible_to
 from balise.situations.services import (
-    refuse_identity_fields,
     situation_create,
     situation_note,
     situation_update,
@@ -57,28 +58,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # the access decorators only let signed-in users through
     return user
-
-
-def _refuse_identity_keys(request: HttpRequest, *also: str) -> None:
-    """Refuse (audited) a request whose query, form fields or files carry an identity-like name."""
-    keys = [*request.GET.keys(), *request.POST.keys(), *request.FILES.keys(), *also]
-    refuse_identity_fields(actor=_user(request), keys=keys, channel="form", request=request)
-
-
-def _no_identity_in_query(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For pages without a form: a name or birth date in the query string is refused (400)."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            _refuse_identity_keys(request)
-        except SituationValidationError as error:
-            return HttpResponseBadRequest(
-                error.issues[0].message, content_type="text/plain; charset=utf-8"
-            )
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _audit_read(request: HttpRequest, situation: Situation, view: str) -> None:
@@ -105,7 +84,7 @@ def _row(situation: Situation) -> dict[str, Any]:
 
 @require_GET
 @org_role_required(OrgRole.RECORDER)
-@_no_identity_in_query
+@no_identity_in_query
 def situation_list(request: HttpRequest) -> HttpResponse:
     filters = parse_filters(request.GET)
     situations = apply_filters(situations_visible_to(_user(request)), filters).only(
@@ -170,7 +149,7 @@ def _render_form(
 
 def _identity_refused(request: HttpRequest, situation: Situation | None) -> HttpResponse | None:
     try:
-        _refuse_identity_keys(request)
+        refuse_identity_keys(request)
     except SituationValidationError as error:
         # The values are never echoed back: the form is rendered from the situation fields only.
         return _render_form(
@@ -246,7 +225,7 @@ def situation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @org_role_required(OrgRole.RECORDER)
-@_no_identity_in_query
+@no_identity_in_query
 def situation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     situation = get_situation_or_404(user, pk)
@@ -284,7 +263,7 @@ def validate_field_view(request: HttpRequest) -> HttpResponse:
     htmx posts the whole form, so an identity-like field anywhere in it is refused here too.
     """
     try:
-        _refuse_identity_keys(request, request.POST.get("_field", ""))
+        refuse_identity_keys(request, request.POST.get("_field", ""))
     except SituationValidationError as error:
         return render(
             request,
@@ -319,13 +298,13 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
 
 @require_GET
 @org_role_required(OrgRole.RECORDER)
-@_no_identity_in_query
+@no_identity_in_query
 def export_csv(request: HttpRequest) -> HttpResponse:
     return _export(request, "csv")
 
 
 @require_GET
 @org_role_required(OrgRole.RECORDER)
-@_no_identity_in_query
+@no_identity_in_query
 def export_xlsx(request: HttpRequest) -> HttpResponse:
     return _export(request, "xlsx")

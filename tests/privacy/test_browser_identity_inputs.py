@@ -1,0 +1,96 @@
+"""In Chromium: the birth-date spellings the identity step accepts encode exactly as the ISO date
+does in Python; wrong ones are announced; a stored encoding from another key is flagged."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
+
+from balise.linkage.encode import Encoder
+from balise.situations.models import Situation
+from balise.situations.services import situation_create
+from tests.privacy.conftest import SecretFile, browser_recorder, sign_in_browser
+
+ACCEPTED = [
+    ("2011-05-04", "2011-05-04"),
+    ("04/05/2011", "2011-05-04"),
+    ("4/5/2011", "2011-05-04"),
+    ("04.05.2011", "2011-05-04"),
+    ("04-05-2011", "2011-05-04"),
+    ("05/2011", "2011-05"),
+    ("2011-05", "2011-05"),
+    (" 2010 ", "2010"),  # an estimated year
+    ("", ""),
+]
+REFUSED = ["31/02/2010", "2010-13", "13/2010", "04/05/11", "mai 2010", "2999"]
+
+
+def _store_secret(page: Page, live_server: LiveServer, secret: SecretFile) -> None:
+    page.goto(live_server.url + "/situations/device-secret/")
+    page.evaluate(
+        "([key, text]) => window.localStorage.setItem(key, text)",
+        ["balise.network-secret", secret.text],
+    )
+
+
+def _type_birth_date(page: Page, text: str) -> None:
+    page.fill("#identity-birth-date", text)
+    page.locator("#identity-birth-date").dispatch_event("change")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_reads_birth_dates_as_professionals_write_them(
+    page: Page, live_server: LiveServer, secret_file: SecretFile
+) -> None:
+    sign_in_browser(page, live_server, browser_recorder())
+    _store_secret(page, live_server, secret_file)
+    page.goto(live_server.url + "/situations/new/")
+    expect(page.locator("#identity-step")).to_have_attribute("data-state", "ready")
+    page.fill("#identity-first-name", "Nour")
+    encoder = Encoder(secret_file.secret)
+
+    for typed, iso in ACCEPTED:
+        _type_birth_date(page, typed)
+        expected = encoder.encode("Nour", "", iso, "")
+        expect(page.locator("#identity_encoding")).to_have_value(expected)
+        expect(page.locator("#identity-birth-date-error")).to_be_empty()
+
+    for typed in REFUSED:
+        _type_birth_date(page, typed)
+        expect(page.locator("#identity-birth-date")).to_have_attribute("aria-invalid", "true")
+        expect(page.locator("#identity-birth-date-error")).not_to_be_empty()
+        expect(page.locator("#identity_encoding")).to_have_value("")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_flags_a_stored_encoding_from_another_key(
+    page: Page, live_server: LiveServer, secret_file: SecretFile
+) -> None:
+    user = browser_recorder()
+    assert user.organisation is not None
+    situation: Situation = situation_create(
+        actor=user,
+        organisation=user.organisation,
+        data={
+            "detection_month": "2025-03",
+            "arrondissement": "21000",
+            "gender": "girl",
+            "citizenship_group": "non_eu",
+            "forms": ["prostitution"],
+            "status": "presumed",
+            "identity_encoding": base64.b64encode(bytes(128)).decode(),
+            "identity_version": "1",
+            "identity_key_id": "00000000000000ff",
+        },
+    )
+    sign_in_browser(page, live_server, user)
+    _store_secret(page, live_server, secret_file)
+    page.goto(live_server.url + f"/situations/{situation.pk}/edit/")
+    expect(page.locator("#identity-step")).to_have_attribute("data-state", "ready")
+    expect(page.locator("#identity-error")).to_contain_text("0000…")
+    expect(page.locator("#identity-error")).to_contain_text(secret_file.secret.key_id[:4])

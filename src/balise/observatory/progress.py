@@ -16,10 +16,12 @@ class ProgressBar:
         self._last = 0.0
 
     def __call__(self, done: int, total: int | None = None, stage: str | None = None) -> None:
+        if stage is not None and stage != self.stage:
+            self.stage = stage
+            self.total = None  # a new stage counts its own work (or none)
+            self._last = 0.0
         if total is not None:
             self.total = total
-        if stage is not None:
-            self.stage = stage
         now = time.monotonic()
         if now - self._last < 0.2 and not (self.total and done >= self.total):
             return

@@ -222,3 +222,19 @@ def test_it_refuses_identity_fields_in_the_query_string(
         {"fields": ["dob"], "channel": "api"},
     ]
     assert "Aïcha" not in str(list(events.values_list("details", flat=True)))
+
+
+def test_it_lists_with_a_constant_number_of_queries(personas: Personas, api_as: ApiAs) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_as(personas.recorder_a)
+    record(personas.recorder_a, "Q-0")
+    api.get("/api/v1/situations")  # the token's last use is written once a minute at most
+    with CaptureQueriesContext(connection) as few:
+        assert api.get("/api/v1/situations").status_code == 200
+    for number in range(1, 8):
+        record(personas.recorder_a, f"Q-{number}")
+    with CaptureQueriesContext(connection) as many:
+        assert api.get("/api/v1/situations").json()["count"] == 8
+    assert len(many.captured_queries) == len(few.captured_queries)

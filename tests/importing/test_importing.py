@@ -410,3 +410,15 @@ def test_it_refuses_a_blank_column_name_in_the_middle(personas: Personas) -> Non
     result = run(content, personas.steward_a)
     assert (1, "", "blank_column") in problems(result)
     assert (1, "gender", "missing_column") in problems(result)
+
+
+def test_it_checks_with_a_constant_number_of_queries(personas: Personas) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert run(_csv(_row("F0")), personas.steward_a, apply=False)["ok"] is True
+    rows = [_row(f"F{number}") for number in range(300)]
+    with CaptureQueriesContext(connection) as many:
+        assert run(_csv(*rows), personas.steward_a, apply=False)["ok"] is True
+    assert len(many.captured_queries) == len(few.captured_queries)

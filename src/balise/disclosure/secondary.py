@@ -323,7 +323,13 @@ def _engine(
         current = [t for t in release.tables if t.spec.unit == unit]
         if not current:
             continue
-        before = [t for r in earlier for t in r.tables if t.spec.unit == unit]
+        before = [
+            t
+            for r in earlier
+            if "privacy" not in r.metadata  # noisy figures are no exact sums (see dp.py)
+            for t in r.tables
+            if t.spec.unit == unit
+        ]
         problems[unit] = _UnitProblem(current, before, rules, time_limit)
         _protect_unit(problems[unit], suppressed)
     return suppressed, problems

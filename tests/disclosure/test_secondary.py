@@ -250,3 +250,17 @@ def test_it_sets_aside_earlier_releases_about_other_periods() -> None:
         t.name: t.suppressed for t in alone.tables
     }
     assert audit_release(beside, earlier=[last_year]).passed
+
+
+def test_it_repairs_whatever_the_audit_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from balise.disclosure import secondary
+
+    def primary_only(*args: object, **kwargs: object) -> None:
+        return None
+
+    monkeypatch.setattr(secondary, "_protect_unit", primary_only)
+    release = _linked_release()
+    assert not audit_release(secondary_suppression(release)).passed
+    protected, report = protect_and_audit(release)
+    assert report.passed
+    assert audit_release(protected).passed

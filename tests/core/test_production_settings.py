@@ -26,7 +26,10 @@ pytestmark = pytest.mark.skipif(
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DEBUG"}
+    # Only the production environment under test: nothing a test fixture or shell set before
+    # (DEBUG, DJANGO_ALLOW_ASYNC_UNSAFE for Playwright, ...) may leak into the check.
+    leaky = {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "BALISE_DEMO", "BALISE_REQUIRE_MFA"}
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k not in leaky}
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],
         env={**base, **env},

@@ -284,6 +284,12 @@ class _Attack:
 
     def extreme(self, expr: FloatArray, maximise: bool, *, prior_only: bool) -> float:
         a_eq, b_eq, upper = self._system(prior_only)
+        pool = self._pools.setdefault(prior_only, [])
+        if not maximise and (expr >= 0).all():
+            # A count is never negative: a known table where it is 0 proves the minimum.
+            for table in pool:
+                if round(float(expr @ table)) == 0:
+                    return 0.0
         objective = -expr if maximise else expr
         relaxed = linprog(
             objective,
@@ -303,7 +309,6 @@ class _Attack:
         # already known to agree with everything published that reaches it settles the matter.
         relaxed_value = float(expr @ relaxed.x)
         best = math.floor(relaxed_value + 1e-6) if maximise else math.ceil(relaxed_value - 1e-6)
-        pool = self._pools.setdefault(prior_only, [])
         if np.allclose(relaxed.x, np.rint(relaxed.x), atol=1e-9):
             pool.append(np.rint(relaxed.x))
         for table in pool:

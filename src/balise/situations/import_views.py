@@ -24,6 +24,7 @@ from balise.situations.importing import (
     import_job,
     issues_csv,
 )
+from balise.situations.models import Situation
 
 IMPORT_KIND = kind_of(import_job)
 SHOWN_ERRORS = 500
@@ -38,6 +39,14 @@ class UploadForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
+
+
+def _field_label(name: str) -> str:
+    """The field's label as the form shows it (the note is stored encrypted, under another name)."""
+    if name == "note":
+        return str(gettext_lazy("Note"))
+    field = Situation._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
 
 
 def _import_jobs(request: HttpRequest) -> QuerySet[Job]:
@@ -83,7 +92,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         "form": form,
         "max_mb": settings.BALISE_IMPORT_MAX_BYTES // 1_048_576,
         "max_rows": settings.BALISE_IMPORT_MAX_ROWS,
-        "columns": [(name, aliases[0]) for name, aliases in HEADER_ALIASES.items()],
+        "columns": [(_field_label(name), aliases) for name, aliases in HEADER_ALIASES.items()],
     }
     return render(
         request, "situations/import_upload.html", context, status=422 if form.errors else 200

@@ -133,8 +133,10 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         and content
     ):
         raise Http404
-    # The upload moves to the apply job; the check job no longer holds a copy.
-    Job.objects.filter(pk=check.pk).update(payload=b"")
+    # The upload moves to the apply job; the check job no longer holds a copy. Taking it is
+    # conditional, so a double click confirms once (the second request finds it gone).
+    if not Job.objects.filter(pk=check.pk).exclude(payload=b"").update(payload=b""):
+        raise Http404
     job = _launch(request, content, "apply")
     return redirect("situations_import:result", pk=job.pk)
 

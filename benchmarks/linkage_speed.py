@@ -38,15 +38,23 @@ def encoded_words(n_records: int, seed: int) -> np.ndarray[Any, Any]:
 
 
 def all_pairs(side: int, threshold: float) -> None:
+    import numba
+
     a, b = encoded_words(side, 1), encoded_words(side, 2)
     dice_all_pairs(a[:10], b[:10], threshold)  # compile outside the timing
-    started = time.perf_counter()
-    left, _right, _value = dice_all_pairs(a, b, threshold)
-    ours = time.perf_counter() - started
     pairs = side * side
-    rate = pairs / ours / 1e6
-    print(f"all-pairs Dice {side}x{side}, 1024 bits, >= {threshold}: balise {rate:,.0f} M pairs/s"
-          f" ({ours:.2f}s, {len(left)} pairs)")  # fmt: skip
+    threads = numba.get_num_threads()
+    timings = {}
+    for used in sorted({1, threads}):
+        numba.set_num_threads(used)
+        started = time.perf_counter()
+        left, _right, _value = dice_all_pairs(a, b, threshold)
+        timings[used] = time.perf_counter() - started
+        print(f"all-pairs Dice {side}x{side}, 1024 bits, >= {threshold}, {used} thread(s): "
+              f"balise {pairs / timings[used] / 1e6:,.0f} M pairs/s ({timings[used]:.2f}s, "
+              f"{len(left)} pairs)")  # fmt: skip
+    numba.set_num_threads(threads)
+    ours = timings[threads]
     try:
         import anonlink  # type: ignore[import-untyped]  # no stubs, bench only
         from bitarray import bitarray
@@ -67,7 +75,8 @@ def all_pairs(side: int, threshold: float) -> None:
     result = anonlink.similarities.dice_coefficient_accelerated([clks_a, clks_b], threshold)
     theirs = time.perf_counter() - started
     print(f"  anonlink dice_coefficient_accelerated: {pairs / theirs / 1e6:,.0f} M pairs/s "
-          f"({theirs:.2f}s, {len(result[0])} pairs); ratio {theirs / ours:.1f}x")  # fmt: skip
+          f"({theirs:.2f}s, {len(result[0])} pairs, one thread); ratio {theirs / ours:.1f}x "
+          f"({theirs / timings[1]:.1f}x thread for thread)")  # fmt: skip
 
 
 def encode_rate(n_records: int) -> None:

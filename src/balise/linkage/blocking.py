@@ -185,8 +185,18 @@ def candidate_pairs(
     ]
     # Sorting and the compiled grouping release the GIL: bands run in parallel threads.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        chunks = list(pool.map(lambda job: job[0](job[1]), jobs))
-    merged = _sorted_unique(np.concatenate(chunks)) if chunks else np.empty(0, np.int64)
+        merged = np.empty(0, np.int64)
+        pending: list[np.ndarray[Any, Any]] = []
+        pending_size = 0
+        # Bands overlap heavily (a true pair turns up in most of them): fold them into the
+        # running union whenever they add up, so memory follows the union, not the sum.
+        for chunk in pool.map(lambda job: job[0](job[1]), jobs):
+            pending.append(chunk)
+            pending_size += len(chunk)
+            if pending_size > max(len(merged), 4 * n):
+                merged = _sorted_unique(np.concatenate([merged, *pending]))
+                pending, pending_size = [], 0
+        merged = _sorted_unique(np.concatenate([merged, *pending]))
     return merged >> 32, merged & 0xFFFFFFFF
 
 

@@ -36,6 +36,8 @@ def _cluster(
     right: Any,
     average_threshold: float,
     veto: float,
+    support_threshold: float,
+    support_share: float,
     max_members: int,
 ) -> Any:
     n = words.shape[0]
@@ -51,6 +53,7 @@ def _cluster(
             continue
         total = 0.0
         pairs = 0
+        support = 0
         worst = np.inf
         x = head[a]
         seen_a = 0
@@ -61,13 +64,15 @@ def _cluster(
                 s = pair_score(words, counts, x, y, weights)
                 total += s
                 pairs += 1
+                if s >= support_threshold:
+                    support += 1
                 if s < worst:
                     worst = s
                 y = following[y]
                 seen_b += 1
             x = following[x]
             seen_a += 1
-        if worst < veto or total < average_threshold * pairs:
+        if worst < veto or total < average_threshold * pairs or support < support_share * pairs:
             continue
         if size[a] < size[b]:
             a, b = b, a
@@ -92,6 +97,8 @@ def cluster_pairs(
     threshold: float,
     average_threshold: float,
     veto: float,
+    support_threshold: float = -np.inf,
+    support_share: float = 0.0,
     max_members: int = 40,
 ) -> np.ndarray[Any, Any]:
     """Cluster labels (0..k-1, in order of first appearance) from pairs scoring >= threshold."""
@@ -99,7 +106,7 @@ def cluster_pairs(
     order = np.argsort(-scores[keep], kind="stable")
     roots = _cluster(
         words, counts, weights, left[keep][order], right[keep][order], average_threshold, veto,
-        max_members,
+        support_threshold, support_share, max_members,
     )  # fmt: skip
     _, first, inverse = np.unique(roots, return_index=True, return_inverse=True)
     rank = np.empty(len(first), np.int64)

@@ -71,5 +71,7 @@ def dedupe_words(
         threshold=model.threshold,
         average_threshold=model.threshold - params.scoring.merge_margin,
         veto=params.scoring.veto,
+        support_threshold=model.threshold - params.scoring.support_margin,
+        support_share=params.scoring.support_share,
     )
     return DedupeResult(labels, len(left), int((scores >= model.threshold).sum()), model)

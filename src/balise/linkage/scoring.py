@@ -59,6 +59,8 @@ class ScoringParams:
     threshold_bias: float = -2.0  # bits added to the posterior-0.5 threshold
     merge_margin: float = 0.0  # clusters merge when their mean cross score >= threshold - this
     veto: float = 0.0  # ... and no cross pair scores below this (bits)
+    support_margin: float = 4.0  # ... and enough cross pairs score >= threshold - this
+    support_share: float = 0.0
     duplicates_per_record: float = 1.0  # prior: expected matching pairs per record
     random_pairs: int = 200_000
     seed: int = 7

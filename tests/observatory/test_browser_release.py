@@ -39,7 +39,9 @@ def test_it_drafts_approves_and_publishes_a_release(
     sign_in(page, live_server, personas.analyst)
     page.goto(live_server.url + "/observatory/")
     expect(page.locator('[data-figure="children"]')).to_have_text("4")
+    assert_no_serious_axe_violations(page)
     page.goto(live_server.url + "/observatory/releases/new/")
+    assert_no_serious_axe_violations(page)
     page.get_by_label("Titre").fill("Balise 2025")
     page.get_by_label("Année").fill("2025")
     for box in page.locator('input[name="tables"]').all():
@@ -51,6 +53,7 @@ def test_it_drafts_approves_and_publishes_a_release(
     page.goto(live_server.url + f"/observatory/releases/{release.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Balise 2025")
     expect(page.get_by_role("button", name="Approuver et publier")).to_have_count(0)
+    assert_no_serious_axe_violations(page)
     page.goto(live_server.url + f"/statistics/{release.pk}/")
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Balise 2025")  # a draft: 404
 

@@ -29,7 +29,6 @@ from balise.observatory.jobs import preview_release, run_linkage
 from balise.observatory.models import LinkageRun, Release
 from balise.observatory.presentation import (
     chart,
-    code_label,
     csv_bytes,
     dimension_label,
     release_grid,
@@ -335,5 +334,3 @@ def release_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("The release is published."))
     return redirect("statistics:detail", pk=pk)
 
-
-__all__ = ["code_label"]

@@ -333,4 +333,3 @@ def release_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("observatory:release_detail", pk=pk)
     messages.success(request, _("The release is published."))
     return redirect("statistics:detail", pk=pk)
-

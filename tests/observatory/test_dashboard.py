@@ -42,6 +42,7 @@ def test_it_exports_tables_audited_and_neutralised(linked: Network, personas: Pe
     assert xlsx.status_code == 200
     assert xlsx.content[:2] == b"PK"
     assert client.get(reverse("observatory:export", args=["nothing", "csv"])).status_code == 404
+    assert client.get(reverse("observatory:export", args=["gender", "pdf"])).status_code == 404
 
 
 def test_it_starts_a_linkage_run_as_a_job(

@@ -117,7 +117,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 @analyst_required
 def export(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
-    if name not in selectors.BREAKDOWNS and name != "overlap":
+    if (name not in selectors.BREAKDOWNS and name != "overlap") or fmt not in ("csv", "xlsx"):
         raise Http404
     _form, filters = _filters(request)
     if name == "overlap":

@@ -18,6 +18,7 @@ import argparse
 import base64
 import os
 import random
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -62,6 +63,10 @@ def main() -> None:
     os.environ.setdefault("BALISE_SQLITE_PATH", str(Path(folder) / "bench.sqlite3"))
     os.environ.setdefault("BALISE_VAR_DIR", folder)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "balise.settings")
+    # Python puts this folder first on sys.path, where benchmarks/statistics.py would shadow the
+    # standard library module that Django's SQLite backend imports.
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != here]
     import django
 
     django.setup()

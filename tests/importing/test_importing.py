@@ -241,7 +241,13 @@ def test_it_is_idempotent(personas: Personas) -> None:
     assert Situation.objects.count() == 3
     event = AuditEvent.objects.filter(action="situation.import").last()
     assert event is not None
-    assert event.details == {"rows": 3, "created": 1, "updated": 1, "unchanged": 1}
+    counts = {key: event.details[key] for key in ("rows", "created", "updated", "unchanged")}
+    assert counts == {"rows": 3, "created": 1, "updated": 1, "unchanged": 1}
+    first_pk, third_pk = (Situation.objects.get(reference=r).pk for r in ("I1", "I3"))
+    assert (event.details["created_ids"], event.details["updated_ids"]) == (
+        [[third_pk, third_pk]],
+        [[first_pk, first_pk]],
+    )
 
 
 def test_it_keeps_organisations_apart(personas: Personas) -> None:

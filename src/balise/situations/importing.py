@@ -30,10 +30,10 @@ from balise.jobs.models import Job
 from balise.jobs.services import JobError, ReportProgress, job_handler
 from balise.situations.models import Situation
 from balise.situations.services import (
+    SituationRowsError,
     refuse_identity_fields,
-    situation_create,
     situation_note,
-    situation_update,
+    situations_import_apply,
 )
 from balise.situations.validation import (
     FIELDS,
@@ -419,10 +419,11 @@ def map_columns(
     *,
     actor: User | None = None,
     request: HttpRequest | None = None,
+    channel: str = "import",
 ) -> ColumnMap:
     """Match the header to fields; refuse identity columns (audited) and wrong columns."""
     try:
-        refuse_identity_fields(actor=actor, keys=header, channel="import", request=request)
+        refuse_identity_fields(actor=actor, keys=header, channel=channel, request=request)
     except SituationValidationError as exc:
         raise ImportRefused(
             [
@@ -532,6 +533,7 @@ class PlannedRow:
     data: dict[str, object]
     action: str  # "create", "update" or "unchanged"
     situation_id: int | None = None
+    cleaned: CleanedSituation | None = None  # the row's validation, reused by the write
 
 
 @dataclass
@@ -719,7 +721,9 @@ def _plan(
         else:
             action = "update"
         plan.append(
-            PlannedRow(row_number, reference, data, action, situation.pk if situation else None)
+            PlannedRow(
+                row_number, reference, data, action, situation.pk if situation else None, cleaned
+            )
         )
     return plan
 
@@ -733,74 +737,64 @@ def apply_plan(
     actor: User,
     organisation: Organisation,
     columns: ColumnMap,
+    request: HttpRequest | None = None,
+    channel: str = "import",
 ) -> dict[str, int]:
-    """Write the plan in one transaction; any refusal rolls every row back (ImportRefused)."""
-    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    """Write the plan in one transaction; any refusal rolls every row back (ImportRefused).
+
+    The rows go to ``situations_import_apply`` as one batch (bulk writes, one audit event that
+    names every situation created or updated), which decides again, under lock, what is new,
+    changed or unchanged: the data may have moved since the check.
+    """
     with transaction.atomic():
-        situations = Situation.objects.visible_to(actor).in_bulk(
-            [p.situation_id for p in plan if p.situation_id is not None]
-        )
-        issues: list[ImportIssue] = []
-        for planned in plan:
-            try:
-                if planned.action == "create":
-                    situation_create(
-                        actor=actor,
-                        organisation=organisation,
-                        data=planned.data,
-                        channel="import",
-                        accept_labels=True,
-                    )
-                    counts["created"] += 1
-                    continue
-                situation = situations.get(planned.situation_id or 0)
-                if situation is None:
-                    issues.append(
-                        ImportIssue(
-                            planned.row,
-                            columns.column_of("reference"),
-                            shown_value(planned.reference, "reference"),
-                            _("This situation was deleted while the import ran."),
-                            "gone",
-                        )
-                    )
-                elif planned.action == "update":
-                    situation_update(
-                        actor=actor,
-                        situation=situation,
-                        data=planned.data,
-                        channel="import",
-                        partial=True,
-                        accept_labels=True,
-                    )
-                    counts["updated"] += 1
-                else:
-                    counts["unchanged"] += 1
-            except SituationValidationError as exc:
-                # Someone changed the data between the check and now (e.g. the same reference
-                # recorded through the form): report it like any other problem.
-                issues.extend(
+        planned_ids = [p.situation_id for p in plan if p.situation_id is not None]
+        still_there: set[int] = set()
+        for start in range(0, len(planned_ids), 500):
+            still_there.update(
+                Situation.objects.visible_to(actor)
+                .filter(pk__in=planned_ids[start : start + 500])
+                .values_list("pk", flat=True)
+            )
+        issues = [
+            ImportIssue(
+                planned.row,
+                columns.column_of("reference"),
+                shown_value(planned.reference, "reference"),
+                _("This situation was deleted while the import ran."),
+                "gone",
+            )
+            for planned in plan
+            if planned.situation_id is not None and planned.situation_id not in still_there
+        ]
+        if issues:
+            raise ImportRefused(issues)
+        try:
+            applied = situations_import_apply(
+                actor=actor,
+                organisation=organisation,
+                rows=[planned.data for planned in plan],
+                request=request,
+                channel=channel,
+                accept_labels=True,
+                cleaned=[planned.cleaned for planned in plan],
+            )
+        except SituationRowsError as exc:
+            # Someone changed the data between the check and now (e.g. the same reference
+            # recorded through the form): report it like any other problem.
+            raise ImportRefused(
+                [
                     ImportIssue(
-                        planned.row,
+                        plan[index].row,
                         columns.column_of(issue.field),
-                        _issue_value(planned.data, issue.field, issue.index),
+                        _issue_value(plan[index].data, issue.field, issue.index),
                         issue.message,
                         issue.code,
                     )
-                    for issue in exc.issues
-                )
-        if issues:
-            # Leaving the block by an exception rolls back every row written so far.
-            raise ImportRefused(issues)
-        record_event(
-            "situation.import",
-            actor=actor,
-            organisation_id=organisation.pk,
-            object_type="organisation",
-            object_id=organisation.pk,
-            details={"rows": len(plan), **counts},
-        )
-    return counts
+                    for index, error in exc.errors.items()
+                    for issue in error.issues
+                ]
+            ) from None
+    return applied.counts()
 
 
 # --- the job -------------------------------------------------------------------------------------
@@ -849,8 +843,12 @@ def run_import(
     organisation: Organisation,
     apply: bool,
     progress: ReportProgress | None = None,
+    channel: str = "import",
 ) -> dict[str, Any]:
-    """Check (and with ``apply`` write) one file; the job result as a JSON-able dict."""
+    """Check (and with ``apply`` write) one file; the job result as a JSON-able dict.
+
+    ``channel`` names the way in, in the audit events: "import" (pages) or "cli".
+    """
     mode = "apply" if apply else "check"
     if not actor.is_active or not actor.is_steward or actor.organisation_id != organisation.pk:
         raise JobError(_("Only a steward of the organisation can import situations."))
@@ -860,7 +858,7 @@ def run_import(
         if progress:
             progress(0, stage=_("reading the file"))
         table = read_table(content)
-        columns = map_columns(table.header, actor=actor)
+        columns = map_columns(table.header, actor=actor, channel=channel)
         if progress:
             progress(0, len(table.rows), stage=_("checking the rows"))
 
@@ -876,7 +874,9 @@ def run_import(
         if progress:
             # The write is one transaction: its progress would be invisible to the page anyway.
             progress(0, 0, stage=_("writing"))
-        counts = apply_plan(check.plan, actor=actor, organisation=organisation, columns=columns)
+        counts = apply_plan(
+            check.plan, actor=actor, organisation=organisation, columns=columns, channel=channel
+        )
         return _result(mode, table, check, [], counts)
     except ImportRefused as refused:
         record_event(
@@ -887,6 +887,7 @@ def run_import(
             object_id=organisation.pk,
             details={
                 "mode": mode,
+                "channel": channel,
                 "errors": len(refused.issues),
                 "codes": sorted({i.code for i in refused.issues})[:20],
             },

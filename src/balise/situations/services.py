@@ -8,8 +8,9 @@ event in the same transaction as the write.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balise.accounts.models import Organisation, OrgRole, User
+from balise.audit.models import AuditEvent
 from balise.audit.services import record_event
 from balise.situations.models import Situation
 from balise.situations.notes import decrypt_note, encrypt_note
@@ -272,6 +274,313 @@ def situation_upsert(
     return updated, False
 
 
+# --- bulk writes (imports, retention) -------------------------------------------------------------
+
+# An audit event holds at most this many id ranges; more go into continuation events.
+AUDIT_ID_RANGES_PER_EVENT: Final = 1000
+_BULK_BATCH: Final = 500
+# Model columns a situation's input fields write to (the note is stored encrypted).
+_NOTE_COLUMN: Final = "note_ciphertext"
+
+
+def id_ranges(ids: Iterable[int]) -> list[list[int]]:
+    """Ids as sorted inclusive ranges ``[[first, last], ...]``: a compact, exact list.
+
+    Rows written by one bulk insert get consecutive ids, so 10 000 new situations are one range.
+    """
+    ranges: list[list[int]] = []
+    for pk in sorted(set(ids)):
+        if ranges and ranges[-1][1] == pk - 1:
+            ranges[-1][1] = pk
+        else:
+            ranges.append([pk, pk])
+    return ranges
+
+
+def ids_of_ranges(ranges: Iterable[Sequence[int]]) -> list[int]:
+    """The ids an ``id_ranges`` list stands for (to read an audit event back)."""
+    return [pk for first, last in ranges for pk in range(first, last + 1)]
+
+
+def _record_with_ids(
+    action: str,
+    *,
+    actor: User | None,
+    request: HttpRequest | None,
+    organisation_id: int | None,
+    object_type: str,
+    object_id: object,
+    details: Mapping[str, Any],
+    ids: Mapping[str, list[list[int]]],
+) -> list[AuditEvent]:
+    """One event with the counts and the id ranges; ranges beyond one event's share follow in
+    ``<action>_ids`` events, written right after it in the same transaction."""
+    pending = [(key, r) for key, ranges in ids.items() for r in ranges]
+    parts = [
+        pending[start : start + AUDIT_ID_RANGES_PER_EVENT]
+        for start in range(0, len(pending), AUDIT_ID_RANGES_PER_EVENT)
+    ] or [[]]
+
+    def grouped(part: list[tuple[str, list[int]]]) -> dict[str, list[list[int]]]:
+        out: dict[str, list[list[int]]] = {key: [] for key in ids}
+        for key, r in part:
+            out[key].append(r)
+        return out
+
+    main = record_event(
+        action,
+        request=request,
+        actor=actor,
+        organisation_id=organisation_id,
+        object_type=object_type,
+        object_id=object_id,
+        details={**details, **grouped(parts[0]), "id_parts": len(parts)},
+    )
+    events = [main]
+    for number, part in enumerate(parts[1:], start=2):
+        events.append(
+            record_event(
+                f"{action}_ids",
+                request=request,
+                actor=actor,
+                organisation_id=organisation_id,
+                object_type=object_type,
+                object_id=object_id,
+                details={"event": main.seq, "part": number, "parts": len(parts), **grouped(part)},
+            )
+        )
+    return events
+
+
+class SituationRowsError(Exception):
+    """Some rows of a bulk write are invalid; ``errors`` maps a row's index to its problems.
+
+    Nothing was written.
+    """
+
+    def __init__(self, errors: Mapping[int, SituationValidationError]) -> None:
+        super().__init__(f"{len(errors)} row(s) refused")
+        self.errors = dict(sorted(errors.items()))
+
+
+@dataclass
+class ImportApplied:
+    """What a bulk import wrote: ids per outcome and the audit events that record them."""
+
+    created_ids: list[int] = field(default_factory=list)
+    updated_ids: list[int] = field(default_factory=list)
+    unchanged_ids: list[int] = field(default_factory=list)
+    events: list[AuditEvent] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "created": len(self.created_ids),
+            "updated": len(self.updated_ids),
+            "unchanged": len(self.unchanged_ids),
+        }
+
+
+def _row_issue(field_name: str, code: str, message: str) -> SituationValidationError:
+    return SituationValidationError([FieldIssue(field_name, code, message)])
+
+
+def situations_import_apply(
+    *,
+    actor: User,
+    organisation: Organisation,
+    rows: Sequence[Mapping[str, object]],
+    request: HttpRequest | None = None,
+    channel: str = "import",
+    accept_labels: bool = True,
+    cleaned: Sequence[CleanedSituation | None] | None = None,
+) -> ImportApplied:
+    """Create or update many situations at once, all or nothing, idempotent on the reference.
+
+    Each row is what ``situation_upsert`` takes (a ``reference`` is required; an update is
+    partial). Rows whose values do not change are left alone. Writes go through
+    ``bulk_create``/``bulk_update`` in one transaction and ONE ``situation.import`` audit event
+    names every situation created or updated (id ranges; see docs/import.md). Raises
+    ``SituationRowsError`` with every row's problems, ``PermissionDenied`` for a non-member.
+    ``cleaned`` may give, row by row, what ``validate_situation_data(row)`` already returned (the
+    import's check did it): those rows are not validated again unless they change a situation.
+    """
+    _check_actor(actor, organisation.pk)
+    keys = {str(key) for row in rows for key in row}
+    refuse_identity_fields(actor=actor, keys=keys, channel=channel, request=request)
+    errors: dict[int, SituationValidationError] = {}
+    references: dict[int, str] = {}
+    first_index: dict[str, int] = {}
+    for index, row in enumerate(rows):
+        reference = str(row.get("reference") or "").strip()
+        if not reference:
+            errors[index] = _row_issue("reference", "required", _("This field is required."))
+        elif reference in first_index:
+            errors[index] = _row_issue(
+                "reference", "duplicate", _("This reference appears twice in the same import.")
+            )
+        else:
+            first_index[reference] = index
+            references[index] = reference
+    applied = ImportApplied()
+    with transaction.atomic():
+        existing: dict[str, Situation] = {}
+        wanted = list(first_index)
+        for start in range(0, len(wanted), _BULK_BATCH):
+            chunk = wanted[start : start + _BULK_BATCH]
+            scoped = Situation.objects.select_for_update().filter(
+                organisation=organisation, reference__in=chunk
+            )
+            existing.update({s.reference: s for s in scoped})
+        to_create: list[tuple[Situation, str]] = []
+        to_update: list[Situation] = []
+        notes_to_write: dict[int, str] = {}
+        changed_columns: set[str] = set()
+        field_counts: dict[str, int] = {}
+        now = timezone.now()
+        for index, row in enumerate(rows):
+            if index in errors:
+                continue
+            situation = existing.get(references[index])
+            alone = cleaned[index] if cleaned is not None else None
+            try:
+                if situation is None:
+                    alone = alone or validate_situation_data(row, accept_labels=accept_labels)
+                    new = Situation(
+                        organisation=organisation,
+                        recorded_by=actor,
+                        created_at=now,
+                        updated_at=now,
+                        **alone.model_values(),
+                    )
+                    to_create.append((new, alone.note or ""))
+                    continue
+                if alone is None:
+                    try:
+                        alone = validate_situation_data(row, accept_labels=accept_labels)
+                    except SituationValidationError:
+                        alone = None  # a partial row: the merged validation below says more
+                if alone is not None and _keeps(actor, situation, alone, row.keys()):
+                    applied.unchanged_ids.append(situation.pk)
+                    continue
+                merged = {**current_data(situation), **row}
+                result = validate_situation_data(merged, accept_labels=accept_labels)
+            except SituationValidationError as exc:
+                errors[index] = exc
+                continue
+            values = result.model_values()
+            if not values["identity_encoding"]:
+                for name in IDENTITY_FIELDS:
+                    values[name] = getattr(situation, name)
+            changed = sorted(n for n, v in values.items() if getattr(situation, n) != v)
+            if result.note is not None:
+                old_note = situation_note(actor=actor, situation=situation) or ""
+                if old_note != result.note:
+                    changed.append("note")
+                    notes_to_write[situation.pk] = result.note
+            if not changed:
+                applied.unchanged_ids.append(situation.pk)
+                continue
+            for name in changed:
+                # The audit log refuses a "note" key anywhere; the column name says the same.
+                counted = _NOTE_COLUMN if name == "note" else name
+                field_counts[counted] = field_counts.get(counted, 0) + 1
+                if name != "note":
+                    setattr(situation, name, values[name])
+                    changed_columns.add(name)
+            if "note" in changed:
+                _save_note(situation, notes_to_write[situation.pk])
+                changed_columns.add(_NOTE_COLUMN)
+            situation.updated_at = now
+            to_update.append(situation)
+        if errors:
+            raise SituationRowsError(errors)
+        created = _bulk_insert(organisation, [s for s, _note in to_create], first_index)
+        with_notes = []
+        for situation, note in to_create:
+            if note:
+                _save_note(situation, note)
+                with_notes.append(situation)
+        if with_notes:
+            Situation.objects.bulk_update(with_notes, [_NOTE_COLUMN], batch_size=_BULK_BATCH)
+        if to_update:
+            Situation.objects.bulk_update(
+                to_update, sorted(changed_columns | {"updated_at"}), batch_size=_BULK_BATCH
+            )
+        applied.created_ids = [s.pk for s in created]
+        applied.updated_ids = [s.pk for s in to_update]
+        applied.events = _record_with_ids(
+            "situation.import",
+            actor=actor,
+            request=request,
+            organisation_id=organisation.pk,
+            object_type="organisation",
+            object_id=organisation.pk,
+            details={
+                "channel": channel,
+                "rows": len(rows),
+                **applied.counts(),
+                "fields": dict(sorted(field_counts.items())),
+            },
+            ids={
+                "created_ids": id_ranges(applied.created_ids),
+                "updated_ids": id_ranges(applied.updated_ids),
+            },
+        )
+    return applied
+
+
+def _keeps(
+    actor: User, situation: Situation, alone: CleanedSituation, given: Iterable[str]
+) -> bool:
+    """Whether the fields a row gives already hold its values (then nothing is written).
+
+    The stored row was valid, so a row that changes nothing needs no merged validation.
+    """
+    values = alone.model_values()
+    for name in given:
+        if name == "note":
+            if (
+                alone.note is not None
+                and (situation_note(actor=actor, situation=situation) or "") != alone.note
+            ):
+                return False
+            continue
+        if name in IDENTITY_FIELDS and not values["identity_encoding"]:
+            continue  # empty encoding cells keep the stored encoding
+        if name in values and getattr(situation, name) != values[name]:
+            return False
+    return True
+
+
+def _bulk_insert(
+    organisation: Organisation, situations: list[Situation], row_of: Mapping[str, int]
+) -> list[Situation]:
+    """Insert; a reference recorded meanwhile by someone else is reported on its row."""
+    if not situations:
+        return []
+    try:
+        with transaction.atomic():
+            created = Situation.objects.bulk_create(situations, batch_size=_BULK_BATCH)
+    except IntegrityError:
+        taken = set(
+            Situation.objects.filter(
+                organisation=organisation, reference__in=[s.reference for s in situations]
+            ).values_list("reference", flat=True)
+        )
+        raise SituationRowsError(
+            {row_of[reference]: _duplicate_reference() for reference in taken}
+        ) from None
+    if any(s.pk is None for s in created):  # pragma: no cover - every supported backend returns ids
+        by_reference = dict(
+            Situation.objects.filter(
+                organisation=organisation, reference__in=[s.reference for s in created]
+            ).values_list("reference", "pk")
+        )
+        for situation in created:
+            situation.pk = by_reference[situation.reference]
+    return created
+
+
 def situation_note(*, actor: User, situation: Situation) -> str | None:
     """The decrypted note, for members of the recording organisation only (None: no note).
 
@@ -290,6 +599,8 @@ def situation_note(*, actor: User, situation: Situation) -> str | None:
 
 __all__ = [
     "MULTI_FIELDS",
+    "ImportApplied",
+    "SituationRowsError",
     "SituationValidationError",
     "current_data",
     "refuse_identity_fields",
@@ -297,4 +608,5 @@ __all__ = [
     "situation_note",
     "situation_update",
     "situation_upsert",
+    "situations_import_apply",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
@@ -72,8 +73,10 @@ _IDENTITY_PARTS: Final = ("name", "naam", "prenom", "birth", "naissance", "geboo
 _IDENTITY_EXACT: Final = frozenset({"dob", "nom", "ddn"})
 
 
+@functools.lru_cache(maxsize=1024)
 def is_identity_field(key: str) -> bool:
     """True for names like first_name, Nom, Date de naissance, geboortedatum, DOB."""
+    # Cached: pure, and an import asks about the same few column names for every row.
     decomposed = unicodedata.normalize("NFKD", str(key).casefold())
     bare = re.sub(r"[^a-z0-9]", "", "".join(c for c in decomposed if c.isascii()))
     return bare in _IDENTITY_EXACT or any(part in bare for part in _IDENTITY_PARTS)

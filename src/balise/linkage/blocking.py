@@ -16,11 +16,11 @@ from typing import Any
 import numba
 import numpy as np
 
-from balise.linkage.kernels import D0, DATE_WORDS, F0, L0, NAME_WORDS, popcount64
+from balise.linkage.kernels import D0, DATE_WORDS, F0, L0, NAME_WORDS, pair_score, popcount64
 
 NAME_BITS = NAME_WORDS * 64
 DATE_BITS = DATE_WORDS * 64
-_EMPTY = np.iinfo(np.int32).max
+_EMPTY = np.iinfo(np.uint16).max  # MinHash of an empty segment (positions are < 384)
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,9 @@ def _segment_minhash(row: Any, first_word: int, n_words: int, perm: Any, out: An
 def _minhashes(words: Any, name_perm: Any, date_perm: Any) -> Any:
     """MinHashes of the first-name, last-name and date segments (names share permutations)."""
     n = words.shape[0]
-    first = np.full((n, name_perm.shape[0]), _EMPTY, np.int32)
-    last = np.full((n, name_perm.shape[0]), _EMPTY, np.int32)
-    date = np.full((n, date_perm.shape[0]), _EMPTY, np.int32)
+    first = np.full((n, name_perm.shape[0]), _EMPTY, np.uint16)
+    last = np.full((n, name_perm.shape[0]), _EMPTY, np.uint16)
+    date = np.full((n, date_perm.shape[0]), _EMPTY, np.uint16)
     for i in numba.prange(n):
         _segment_minhash(words[i], F0, NAME_WORDS, name_perm, first[i])
         _segment_minhash(words[i], L0, NAME_WORDS, name_perm, last[i])
@@ -77,7 +77,18 @@ def _band_key(columns: np.ndarray[Any, Any], band: int) -> np.ndarray[Any, Any]:
 
 
 @numba.njit(cache=True, nogil=True)
-def _group_pairs(order: Any, keys: Any, valid: Any, rows: Any, max_group: int) -> Any:
+def _group_pairs(
+    order: Any,
+    keys: Any,
+    valid: Any,
+    rows: Any,
+    max_group: int,
+    words: Any,
+    profile: Any,
+    weights: Any,
+    threshold: float,
+    scored: bool,
+) -> Any:
     n = order.shape[0]
     total = 0
     start = 0
@@ -104,20 +115,51 @@ def _group_pairs(order: Any, keys: Any, valid: Any, rows: Any, max_group: int) -
                     j = rows[order[b]]
                     if i == j:
                         continue
+                    if scored and pair_score(words, profile, i, j, weights) < threshold:
+                        continue
                     if i < j:
                         out[at] = i * 4294967296 + j
                     else:
                         out[at] = j * 4294967296 + i
                     at += 1
         start = stop
-    return out[:at]
+    return out[:at], total
+
+
+@dataclass(frozen=True)
+class _Scorer:
+    profile: np.ndarray[Any, Any]
+    weights: np.ndarray[Any, Any]
+    threshold: float
 
 
 def candidate_pairs(
     words: np.ndarray[Any, Any], params: BlockingParams | None = None
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Distinct candidate pairs (i < j) of rows of `words` (n x 16 uint64)."""
-    params = params or BlockingParams()
+    left, right, _ = _candidates(words, params or BlockingParams(), None)
+    return left, right
+
+
+def candidate_links(
+    words: np.ndarray[Any, Any],
+    profile: np.ndarray[Any, Any],
+    weights: np.ndarray[Any, Any],
+    threshold: float,
+    params: BlockingParams | None = None,
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], int]:
+    """The candidate pairs that score at least `threshold`, and how many pairs were scored.
+
+    Scoring inside each band, before the union, keeps memory to the links instead of the
+    candidates (tens of millions at a million records); a pair met in several bands is
+    scored again, which costs less than sorting and holding the full union.
+    """
+    return _candidates(words, params or BlockingParams(), _Scorer(profile, weights, threshold))
+
+
+def _candidates(
+    words: np.ndarray[Any, Any], params: BlockingParams, scorer: _Scorer | None
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], int]:
     n = len(words)
     rng = np.random.default_rng(params.seed)
     rn, rd = params.name_date_rows
@@ -128,15 +170,41 @@ def candidate_pairs(
         1,
     )
     hd = max(params.name_date_bands * rd, params.date_bands * params.date_rows[1], 1)
-    name_perm = np.stack([rng.permutation(NAME_BITS) for _ in range(hn)]).astype(np.int32)
-    date_perm = np.stack([rng.permutation(DATE_BITS) for _ in range(hd)]).astype(np.int32)
+    name_perm = np.stack([rng.permutation(NAME_BITS) for _ in range(hn)]).astype(np.uint16)
+    date_perm = np.stack([rng.permutation(DATE_BITS) for _ in range(hd)]).astype(np.uint16)
     first, last, date = _minhashes(words, name_perm, date_perm)
-    both = np.minimum(first, last)  # MinHash of the pooled name positions: swap-invariant
+
+    def both(columns: slice) -> np.ndarray[Any, Any]:
+        """MinHash of the pooled name positions (swap-invariant), computed per band."""
+        pooled: np.ndarray[Any, Any] = np.minimum(first[:, columns], last[:, columns])
+        return pooled
+
     has_first = first[:, 0] != _EMPTY
     has_last = last[:, 0] != _EMPTY
     has_date = date[:, 0] != _EMPTY
     rows = np.concatenate([np.arange(n), np.arange(n)])
     pn, pd = params.date_rows
+    evaluated = [0]
+
+    def _pairs_of(
+        keys: np.ndarray[Any, Any],
+        valid: np.ndarray[Any, Any],
+        rows: np.ndarray[Any, Any],
+        max_group: int,
+    ) -> np.ndarray[Any, Any]:
+        masked = np.where(valid, keys, np.uint64(0))
+        order = np.argsort(masked, kind="stable")
+        if scorer is None:
+            profile, weights, threshold = _NO_PROFILE, _NO_WEIGHTS, -np.inf
+        else:
+            profile, weights, threshold = scorer.profile, scorer.weights, scorer.threshold
+        pairs, total = _group_pairs(
+            order, masked, valid, rows, max_group, words, profile, weights, threshold,
+            scorer is not None,
+        )  # fmt: skip
+        evaluated[0] += int(total)
+        return _sorted_unique(pairs)
+
     rs = params.single_name_rows
 
     def name_date_band(band: int) -> np.ndarray[Any, Any]:
@@ -155,7 +223,7 @@ def candidate_pairs(
 
     def names_band(band: int) -> np.ndarray[Any, Any]:
         # Family 2: both names together, stronger, for missing or estimated birth dates.
-        cols = both[:, band * params.name_rows : (band + 1) * params.name_rows]
+        cols = both(slice(band * params.name_rows, (band + 1) * params.name_rows))
         valid = has_first | has_last
         return _pairs_of(_band_key(cols, 1000 + band), valid, rows[:n], params.max_group)
 
@@ -171,7 +239,10 @@ def candidate_pairs(
     def date_band(band: int) -> np.ndarray[Any, Any]:
         # Family 4: the birth date with loosely similar names (both names damaged, date intact).
         cols = np.concatenate(
-            [both[:, band * pn : (band + 1) * pn], date[:, hd - (band + 1) * pd : hd - band * pd]],
+            [
+                both(slice(band * pn, (band + 1) * pn)),
+                date[:, hd - (band + 1) * pd : hd - band * pd],
+            ],
             axis=1,
         )
         valid = (has_first | has_last) & has_date
@@ -197,19 +268,11 @@ def candidate_pairs(
                 merged = _sorted_unique(np.concatenate([merged, *pending]))
                 pending, pending_size = [], 0
         merged = _sorted_unique(np.concatenate([merged, *pending]))
-    return merged >> 32, merged & 0xFFFFFFFF
+    return merged >> 32, merged & 0xFFFFFFFF, evaluated[0]
 
 
-def _pairs_of(
-    keys: np.ndarray[Any, Any],
-    valid: np.ndarray[Any, Any],
-    rows: np.ndarray[Any, Any],
-    max_group: int,
-) -> np.ndarray[Any, Any]:
-    masked = np.where(valid, keys, np.uint64(0))
-    order = np.argsort(masked, kind="stable")
-    pairs: np.ndarray[Any, Any] = _group_pairs(order, masked, valid, rows, max_group)
-    return _sorted_unique(pairs)
+_NO_PROFILE = np.zeros((1, 7))
+_NO_WEIGHTS = np.zeros((4, 8))
 
 
 def _sorted_unique(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:

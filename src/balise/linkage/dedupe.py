@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from balise.linkage.blocking import BlockingParams, candidate_pairs
+from balise.linkage.blocking import BlockingParams, candidate_links
 from balise.linkage.clustering import cluster_pairs
 from balise.linkage.kernels import all_pairs_above, score_pairs
 from balise.linkage.scoring import ScoringModel, ScoringParams, estimate_model, record_profile
@@ -30,7 +30,7 @@ class DedupeParams:
 @dataclass(frozen=True)
 class DedupeResult:
     labels: np.ndarray[Any, Any]
-    candidates: int
+    candidates: int  # pairs scored (all pairs for small inputs)
     links: int
     model: ScoringModel | None = None
 
@@ -56,8 +56,11 @@ def dedupe_words(
     say("candidates")
     if len(words) <= params.exhaustive_up_to:
         left, right = all_pairs_above(words, profile, model.weights, model.threshold)
+        evaluated = len(words) * (len(words) - 1) // 2
     else:
-        left, right = candidate_pairs(words, params.blocking)
+        left, right, evaluated = candidate_links(
+            words, profile, model.weights, model.threshold, params.blocking
+        )
     say("scores")
     scores = score_pairs(words, profile, left, right, model.weights)
     say("clusters")
@@ -74,4 +77,4 @@ def dedupe_words(
         support_threshold=model.threshold - params.scoring.support_margin,
         support_share=params.scoring.support_share,
     )
-    return DedupeResult(labels, len(left), int((scores >= model.threshold).sum()), model)
+    return DedupeResult(labels, evaluated, int((scores >= model.threshold).sum()), model)

@@ -158,10 +158,15 @@ def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
     last, date by level (level 0 holds log2 m, the value's frequency supplies u), then
     [swap penalty, twin penalty, information cap, common-date information, common-date factor].
     """
-    first, last, date, swapped = pair_levels(words, profile, i, j)
+    # crossed names weigh one record's first name as a first name: fix the order
+    a: Any = np.int64(i)
+    b: Any = np.int64(j)
+    if a > b:
+        a, b = b, a
+    first, last, date, swapped = pair_levels(words, profile, a, b)
     levels = (first, last, date)
-    pi = profile[i]
-    pj = profile[j]
+    pi = profile[a]
+    pj = profile[b]
     total = 0.0
     names_info = 0.0
     for f in range(3):
@@ -196,7 +201,7 @@ def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
 
 @_pjit
 def score_pairs(words: Any, counts: Any, left: Any, right: Any, weights: Any) -> Any:
-    out = np.empty(left.shape[0], np.float32)
+    out = np.empty(left.shape[0], np.float64)
     for p in numba.prange(left.shape[0]):
         out[p] = pair_score(words, counts, left[p], right[p], weights)
     return out

@@ -248,6 +248,9 @@ BALISE_JOBS_SYNC = env_bool("BALISE_JOBS_SYNC", False)
 BALISE_IMPORT_MAX_BYTES = env_int("BALISE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 BALISE_IMPORT_MAX_ROWS = env_int("BALISE_IMPORT_MAX_ROWS", 100_000)
 BALISE_IMPORT_SYNC_ROWS = env_int("BALISE_IMPORT_SYNC_ROWS", 2_000)
+# Retention: `balise situations purge` deletes situations detected more than this many months
+# ago (docs/retention.md explains the default of ten years).
+BALISE_RETENTION_MONTHS = env_int("BALISE_RETENTION_MONTHS", 120)
 
 LOGGING = {
     "version": 1,

@@ -10,10 +10,13 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Final
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -581,6 +584,89 @@ def _bulk_insert(
     return created
 
 
+# --- retention -----------------------------------------------------------------------------------
+
+
+def retention_cutoff(*, today: date | None = None, months: int | None = None) -> date:
+    """The first detection month that is kept: ``months`` months before the current month.
+
+    With 120 months, in November 2026 the cutoff is 2016-11-01: a situation detected in
+    October 2016 is purged, one detected in November 2016 is kept until December 2026.
+    """
+    months = settings.BALISE_RETENTION_MONTHS if months is None else months
+    if months < 1:
+        raise ValueError("the retention period must be at least one month")
+    today = today or timezone.localdate()
+    index = today.year * 12 + (today.month - 1) - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class PurgeResult:
+    """What a purge deleted (or, in a dry run, would delete)."""
+
+    cutoff: date
+    months: int
+    situation_ids: list[int] = field(default_factory=list)
+    notes: int = 0
+    by_organisation: dict[int, int] = field(default_factory=dict)
+    events: list[AuditEvent] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def situations_purge(
+    *,
+    today: date | None = None,
+    months: int | None = None,
+    dry_run: bool = False,
+    actor: User | None = None,
+) -> PurgeResult:
+    """Delete the situations detected before the retention cutoff, with their encrypted notes.
+
+    One transaction; one ``situation.purge`` audit event with the counts and every deleted id
+    (as ranges). A dry run only counts and writes nothing, not even an audit event.
+    """
+    months = settings.BALISE_RETENTION_MONTHS if months is None else months
+    cutoff = retention_cutoff(today=today, months=months)
+    result = PurgeResult(cutoff=cutoff, months=months, dry_run=dry_run)
+    with transaction.atomic():
+        expired = Situation.objects.filter(detection_month__lt=cutoff).order_by("pk")
+        if not dry_run:
+            expired = expired.select_for_update()
+        for pk, organisation_id, has_note in expired.values_list(
+            "pk",
+            "organisation_id",
+            ExpressionWrapper(Q(note_ciphertext__isnull=False), output_field=BooleanField()),
+        ):
+            result.situation_ids.append(pk)
+            result.notes += int(bool(has_note))
+            result.by_organisation[organisation_id] = (
+                result.by_organisation.get(organisation_id, 0) + 1
+            )
+        if dry_run or not result.situation_ids:
+            return result
+        ids = result.situation_ids
+        for start in range(0, len(ids), _BULK_BATCH):
+            Situation.objects.filter(pk__in=ids[start : start + _BULK_BATCH]).delete()
+        result.events = _record_with_ids(
+            "situation.purge",
+            actor=actor,
+            request=None,
+            organisation_id=None,
+            object_type="situation",
+            object_id="",
+            details={
+                "retention_months": months,
+                "cutoff": cutoff.isoformat(),
+                "situations": len(ids),
+                "encrypted_notes": result.notes,  # the audit log refuses a "notes" key
+                "organisations": {str(k): v for k, v in sorted(result.by_organisation.items())},
+            },
+            ids={"situation_ids": id_ranges(ids)},
+        )
+    return result
+
+
 def situation_note(*, actor: User, situation: Situation) -> str | None:
     """The decrypted note, for members of the recording organisation only (None: no note).
 
@@ -600,13 +686,16 @@ def situation_note(*, actor: User, situation: Situation) -> str | None:
 __all__ = [
     "MULTI_FIELDS",
     "ImportApplied",
+    "PurgeResult",
     "SituationRowsError",
     "SituationValidationError",
     "current_data",
     "refuse_identity_fields",
+    "retention_cutoff",
     "situation_create",
     "situation_note",
     "situation_update",
     "situation_upsert",
     "situations_import_apply",
+    "situations_purge",
 ]

@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
+DEMO_SITUATIONS ?= 1500
 DEMO_ENV := BALISE_DEMO=1 BALISE_REQUIRE_MFA=0
 
 .PHONY: install messages run demo lint typecheck test test-sqlite test-postgres test-js clean
@@ -25,7 +26,8 @@ messages: $(VENV)/.installed
 run: install
 	mkdir -p "$${BALISE_VAR_DIR:-var}"
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
-	$(DEMO_ENV) $(BIN)/balise demo
+	$(DEMO_ENV) $(BIN)/balise demo --at-least $(DEMO_SITUATIONS) --seed 1
+	$(DEMO_ENV) $(BIN)/balise linkage run
 	@echo "Balise is starting at http://127.0.0.1:$(PORT) (demo settings; Ctrl-C stops it)"
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload
 

@@ -55,3 +55,16 @@ def test_it_is_deterministic_for_a_seed(db: None) -> None:
     assert [(o.pk, d) for o, d in first] == [(o.pk, d) for o, d in again]
     assert [d for _, d in first] != [d for _, d in other]
     assert all(d["detection_month"] <= date(2026, 6, 1) for _, d in first)
+
+
+def test_it_tops_up_to_at_least_n_and_then_adds_nothing(
+    db: None, settings: LazySettings, tmp_path: Path
+) -> None:
+    settings.DEMO = True
+    settings.VAR_DIR = tmp_path
+    call_command("demo", "--at-least", "30", "--seed", "1", stdout=io.StringIO())
+    assert Situation.objects.count() == 30
+    call_command("demo", "--at-least", "30", "--seed", "1", stdout=io.StringIO())
+    assert Situation.objects.count() == 30
+    call_command("demo", "--at-least", "45", "--seed", "1", stdout=io.StringIO())
+    assert Situation.objects.count() == 45

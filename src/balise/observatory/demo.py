@@ -293,6 +293,11 @@ def generate(
     return out
 
 
+def demo_situation_count() -> int:
+    """How many synthetic situations the demo network holds already."""
+    return Situation.objects.filter(reference__startswith=REFERENCE_PREFIX).count()
+
+
 def add_demo_situations(n: int, seed: int, *, say: Callable[[int, int], None] | None = None) -> int:
     """Record ``n`` synthetic situations across the demo network's organisations."""
     from balise.linkage.encode import Encoder
@@ -317,7 +322,7 @@ def add_demo_situations(n: int, seed: int, *, say: Callable[[int, int], None] | 
     if not organisations:
         raise ValueError("no demo organisation has a recorder")
     encoder = Encoder(demo_secret())
-    offset = Situation.objects.filter(reference__startswith=REFERENCE_PREFIX).count()
+    offset = demo_situation_count()
     now = timezone.now()
     batch: list[Situation] = []
     written = 0

@@ -112,6 +112,13 @@ class Command(BaseCommand):
             metavar="N",
             help="synthetic situations to record (with encoded synthetic identities)",
         )
+        parser.add_argument(
+            "--at-least",
+            type=int,
+            default=0,
+            metavar="N",
+            help="top the synthetic situations up to N (nothing is added when there are N already)",
+        )
         parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -133,12 +140,17 @@ class Command(BaseCommand):
                 },
             )
         self._print(logins, created)
-        if options["situations"]:
+        if options["situations"] < 0 or options["at_least"] < 0:
+            raise CommandError("--situations and --at-least take a positive number")
+        wanted = options["situations"]
+        if options["at_least"]:
+            from balise.observatory.demo import demo_situation_count
+
+            wanted = max(wanted, options["at_least"] - demo_situation_count())
+        if wanted:
             from balise.observatory.demo import add_demo_situations
 
-            if options["situations"] < 0:
-                raise CommandError("--situations must be a positive number")
-            written = add_demo_situations(options["situations"], options["seed"] or 0)
+            written = add_demo_situations(wanted, options["seed"] or 0)
             self.stdout.write(
                 f"{written} synthetic situations recorded across the demo organisations "
                 "(identities encoded under var/demo-network-secret)."

@@ -107,14 +107,14 @@ def test_it_runs_as_a_command_and_prints_counts(
     kept = record_situation(personas.recorder_a, reference="NEW", detection_month="2025-01")
     dry = io.StringIO()
     call_command("situations", "purge", "--dry-run", stdout=dry)
-    assert "would delete: 1 (1 with a note), in 1 organisation(s)." in dry.getvalue()
+    assert "): 1 to delete (1 with a note), in 1 organisation(s)." in dry.getvalue()
     assert f"{personas.org_a.name} (#{personas.org_a.pk}): 1" in dry.getvalue()
     assert "Dry run: nothing was deleted." in dry.getvalue()
     assert Situation.objects.count() == 2
 
     out = io.StringIO()
     call_command("situations", "purge", stdout=out)
-    assert "deleted: 1 (1 with a note)" in out.getvalue()
+    assert "): 1 deleted (1 with a note)" in out.getvalue()
     assert "(situation.purge)" in out.getvalue()
     assert list(Situation.objects.values_list("pk", flat=True)) == [kept.pk]
 

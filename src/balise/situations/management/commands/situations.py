@@ -197,10 +197,10 @@ class Command(BaseCommand):
                 returncode=EXIT_REFUSED,
             )
         result = situations_purge(months=months, dry_run=dry_run)
-        verb = "would delete" if dry_run else "deleted"
+        verb = "to delete" if dry_run else "deleted"
         self.stdout.write(
-            f"Retention {result.months} months: situations detected before "
-            f"{result.cutoff:%Y-%m} {verb}: {len(result.situation_ids)} "
+            f"Retention {result.months} months (situations detected before "
+            f"{result.cutoff:%Y-%m}): {len(result.situation_ids)} {verb} "
             f"({result.notes} with a note), in {len(result.by_organisation)} organisation(s)."
         )
         names = dict(

@@ -45,6 +45,9 @@ def test_it_finds_all_pairs_like_the_reference(words: np.ndarray, seed: int) -> 
     words[5] = words[2]
     left, right, value = dice_all_pairs(words, words, 0.3)
     found = {(int(i), int(j)): float(v) for i, j, v in zip(left, right, value, strict=True)}
+    # a cap of one match per row sends most rows through the exact two-pass fallback
+    capped = dice_all_pairs(words, words, 0.3, cap=1)
+    assert set(zip(capped[0].tolist(), capped[1].tolist(), strict=True)) == set(found)
     for i in range(len(words)):
         for j in range(len(words)):
             d = reference.dice(words[i], words[j])

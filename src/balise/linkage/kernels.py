@@ -256,15 +256,61 @@ def dice_pairs_above(a: Any, pa: Any, b: Any, pb: Any, threshold: float, offsets
     return left, right, value
 
 
+@_fast_pjit
+def dice_pairs_capped(a: Any, pa: Any, b: Any, pb: Any, threshold: float, cap: int) -> Any:
+    """One pass over all pairs, keeping up to `cap` matches per row of a (counts are exact)."""
+    n = a.shape[0]
+    m = b.shape[0]
+    w = a.shape[1]
+    counts = np.zeros(n, np.int64)
+    right = np.empty((n, cap), np.int64)
+    value = np.empty((n, cap), np.float32)
+    for i in numba.prange(n):
+        found = 0
+        for j in range(m):
+            total = pa[i] + pb[j]
+            if total == 0 or 2.0 * min(pa[i], pb[j]) < threshold * total:
+                continue  # the set-bit counts alone rule the pair out
+            c = 0
+            for k in range(w):
+                c += popcount64(a[i, k] & b[j, k])
+            if 2.0 * c >= threshold * total:
+                if found < cap:
+                    right[i, found] = j
+                    value[i, found] = 2.0 * c / total
+                found += 1
+        counts[i] = found
+    return counts, right, value
+
+
 def dice_all_pairs(
-    a: np.ndarray[Any, Any], b: np.ndarray[Any, Any], threshold: float
+    a: np.ndarray[Any, Any], b: np.ndarray[Any, Any], threshold: float, cap: int = 16
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Every pair (row of a, row of b) whose Dice coefficient reaches the threshold."""
+    """Every pair (row of a, row of b) whose Dice coefficient reaches the threshold.
+
+    One pass keeps up to `cap` matches per row; the rare rows with more are done again with
+    the exact two-pass kernels.
+    """
     pa, pb = popcounts(a), popcounts(b)
-    counts = dice_count_above(a, pa, b, pb, threshold)
-    offsets = np.zeros(len(counts) + 1, np.int64)
-    np.cumsum(counts, out=offsets[1:])
-    return dice_pairs_above(a, pa, b, pb, threshold, offsets)  # type: ignore[no-any-return]
+    counts, right, value = dice_pairs_capped(a, pa, b, pb, threshold, cap)
+    kept = np.minimum(counts, cap)
+    rows = np.repeat(np.arange(len(a)), kept)
+    mask = np.arange(cap)[None, :] < kept[:, None]
+    left_out, right_out, value_out = rows, right[mask], value[mask]
+    overflow = np.flatnonzero(counts > cap)
+    if len(overflow):
+        sub = np.ascontiguousarray(a[overflow])
+        sub_counts = dice_count_above(sub, pa[overflow], b, pb, threshold)
+        offsets = np.zeros(len(sub_counts) + 1, np.int64)
+        np.cumsum(sub_counts, out=offsets[1:])
+        extra_left, extra_right, extra_value = dice_pairs_above(
+            sub, pa[overflow], b, pb, threshold, offsets
+        )
+        keep = ~np.isin(rows, overflow)
+        left_out = np.concatenate([rows[keep], overflow[extra_left]])
+        right_out = np.concatenate([right_out[keep], extra_right])
+        value_out = np.concatenate([value_out[keep], extra_value])
+    return left_out, right_out, value_out
 
 
 @_pjit

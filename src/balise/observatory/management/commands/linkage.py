@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from balise.observatory.progress import ProgressBar
+from balise.cli.progress import ProgressBar
 from balise.observatory.runs import REFERENCE_CHILDREN, linkage_run
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from balise.cli.progress import ProgressBar
 from balise.observatory.models import Release
-from balise.observatory.progress import ProgressBar
 from balise.observatory.releases import ReleaseError, build, build_dp, check_period, to_json
 from balise.observatory.runs import is_stale, latest_run, linkage_run
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from balise.accounts.models import Organisation, User
+from balise.cli.progress import ProgressBar
 from balise.jobs.services import JobError
 from balise.situations.importing import ImportRefused, check_size, estimate_rows, run_import
-from balise.situations.management.progress import ProgressBar
 from balise.situations.services import situations_purge
 
 # Below this many lines a file imports in a blink: no bar.

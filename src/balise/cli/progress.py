@@ -1,16 +1,29 @@
-"""A text progress bar for the `balise situations` commands (stderr, redrawn in place)."""
+"""One text progress bar for every long `balise` command (stderr, redrawn in place).
+
+It is also a job's ``ReportProgress``: ``bar(done, total, stage=...)``; ``close()`` ends the line.
+Framework-free, so organisation-side and server-side commands share it.
+"""
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 
 
-class ProgressBar:
-    """A job's ``ReportProgress``: ``bar(done, total, stage=...)``; ``close()`` ends the line."""
+def _stderr(text: str) -> None:
+    sys.stderr.write(text)
+    sys.stderr.flush()
 
-    def __init__(self, write: Callable[[str], None], width: int = 30, every: float = 0.2) -> None:
-        self.write = write
+
+class ProgressBar:
+    def __init__(
+        self,
+        write: Callable[[str], None] | None = None,
+        width: int = 30,
+        every: float = 0.2,
+    ) -> None:
+        self.write = write or _stderr
         self.width = width
         self.every = every
         self.total: int | None = None
@@ -18,7 +31,7 @@ class ProgressBar:
         self._last = float("-inf")
         self._drawn = False
 
-    def __call__(self, done: int, total: int | None = None, *, stage: str | None = None) -> None:
+    def __call__(self, done: int, total: int | None = None, stage: str | None = None) -> None:
         if stage is not None and stage != self.stage:
             self.stage = stage
             self.total = None  # each stage counts its own work (or none)

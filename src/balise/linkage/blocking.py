@@ -35,10 +35,9 @@ class BlockingParams:
     single_name_bands: int = 10
     single_name_rows: int = 6
     max_group: int = 40  # bigger buckets are split by the other bands, not enumerated
-    # Below this many records every family gets this many times its bands: cheap there, and it
-    # brings the recall lost against all-pairs scoring under 0.5%.
-    small_input_up_to: int = 250_000
-    small_input_band_factor: int = 2
+    # (up to this many records, times the bands): smaller inputs get more bands in every
+    # family, cheap there, bringing the recall lost against all-pairs scoring under 0.5%.
+    band_factors: tuple[tuple[int, int], ...] = ((50_000, 4), (250_000, 2))
     single_name_max_group: int = 40
     seed: int = 20260101
 
@@ -166,15 +165,15 @@ def _candidates(
     words: np.ndarray[Any, Any], params: BlockingParams, scorer: _Scorer | None
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], int]:
     n = len(words)
-    if n <= params.small_input_up_to and params.small_input_band_factor > 1:
-        factor = params.small_input_band_factor
+    factor = next((f for limit, f in params.band_factors if n <= limit), 1)
+    if factor > 1:
         params = dataclasses.replace(
             params,
             name_date_bands=params.name_date_bands * factor,
             name_bands=params.name_bands * factor,
             single_name_bands=params.single_name_bands * factor,
             date_bands=params.date_bands * factor,
-            small_input_band_factor=1,
+            band_factors=(),
         )
     rng = np.random.default_rng(params.seed)
     rn, rd = params.name_date_rows

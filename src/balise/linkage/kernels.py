@@ -127,7 +127,7 @@ def date_level(c: int, na: int, nb: int) -> int:
 
 @_jit
 def _rank(level: int) -> float:
-    return 4.5 if level == MISSING else float(level)
+    return 7.0 if level == MISSING else float(level)  # a missing name explains nothing
 
 
 @_jit

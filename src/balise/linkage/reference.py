@@ -48,7 +48,7 @@ def date_level(c: int, na: int, nb: int) -> int:
 
 
 def _rank(level: int) -> float:
-    return 4.5 if level == MISSING else float(level)
+    return 7.0 if level == MISSING else float(level)  # a missing name explains nothing
 
 
 def pair_levels(x: Any, y: Any) -> tuple[int, int, int, int]:

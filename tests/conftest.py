@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import LazySettings
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -17,6 +18,14 @@ from pytest_django.live_server_helper import LiveServer
 from balise.accounts.models import Organisation, OrgRole, PlatformRole, Region, Sector, User
 
 PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture(autouse=True)
+def _language_isolated() -> Iterator[None]:
+    """Code run outside a request speaks English (the msgids) in every test, whatever language
+    an earlier test's request left active on the thread (LocaleMiddleware never resets it)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -108,10 +108,32 @@ def invitation_create(
                 "Ask an administrator to attach it to your organisation."
             )
         )
+    return invitation_issue(
+        actor=actor, organisation_id=organisation_id, email=email, role=role, request=request
+    )
+
+
+def invitation_issue(
+    *,
+    actor: User | None,
+    organisation_id: int,
+    email: str,
+    role: str,
+    request: HttpRequest | None = None,
+    details: dict[str, str] | None = None,
+) -> IssuedInvitation:
+    """Issue an invitation after the caller's checks; a pending one to the same address is
+    replaced. Shared by stewards (their organisation) and administrators (a first steward)."""
     for previous in Invitation.objects.pending().filter(
         organisation_id=organisation_id, email=email
     ):
-        _revoke(actor=actor, invitation=previous, request=request, reason="replaced")
+        _revoke(
+            actor=actor,
+            invitation=previous,
+            request=request,
+            reason="replaced",
+            organisation_id=organisation_id,
+        )
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     invitation = Invitation.objects.create(
@@ -127,9 +149,10 @@ def invitation_create(
         "invitation.created",
         request=request,
         actor=actor,
+        organisation_id=organisation_id,
         object_type="invitation",
         object_id=invitation.pk,
-        details={"email": email, "role": role},
+        details={"email": email, "role": role, **(details or {})},
     )
     return IssuedInvitation(invitation=invitation, token=token)
 
@@ -185,7 +208,12 @@ def invitation_accept(
 
 
 def _revoke(
-    *, actor: User, invitation: Invitation, request: HttpRequest | None, reason: str
+    *,
+    actor: User | None,
+    invitation: Invitation,
+    request: HttpRequest | None,
+    reason: str,
+    organisation_id: int | None = None,
 ) -> None:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
@@ -193,6 +221,7 @@ def _revoke(
         "invitation.revoked",
         request=request,
         actor=actor,
+        organisation_id=organisation_id,
         object_type="invitation",
         object_id=invitation.pk,
         details={"reason": reason},

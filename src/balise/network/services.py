@@ -7,17 +7,13 @@ for the system itself (``balise demo``).
 
 from __future__ import annotations
 
-import secrets
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balise.accounts.models import (
-    Invitation,
     Organisation,
     OrgRole,
     PlatformRole,
@@ -25,7 +21,7 @@ from balise.accounts.models import (
     Sector,
     User,
 )
-from balise.accounts.services import INVITATION_LIFETIME, IssuedInvitation, hash_token
+from balise.accounts.services import IssuedInvitation, invitation_issue
 from balise.audit.services import record_event
 
 
@@ -173,36 +169,11 @@ def steward_invite(
                 "A person may belong to one organisation only."
             )
         )
-    now = timezone.now()
-    for previous in Invitation.objects.pending().filter(organisation=organisation, email=email):
-        previous.revoked_at = now
-        previous.save(update_fields=["revoked_at"])
-        record_event(
-            "invitation.revoked",
-            request=request,
-            actor=actor,
-            organisation_id=organisation.pk,
-            object_type="invitation",
-            object_id=previous.pk,
-            details={"reason": "replaced"},
-        )
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        organisation=organisation,
-        email=email,
-        role=OrgRole.STEWARD,
-        token_hash=hash_token(token),
-        invited_by=actor,
-        created_at=now,
-        expires_at=now + INVITATION_LIFETIME,
-    )
-    record_event(
-        "invitation.created",
-        request=request,
+    return invitation_issue(
         actor=actor,
         organisation_id=organisation.pk,
-        object_type="invitation",
-        object_id=invitation.pk,
-        details={"email": email, "role": OrgRole.STEWARD.value, "by": "administrator"},
+        email=email,
+        role=OrgRole.STEWARD,
+        request=request,
+        details={"by": "administrator"},
     )
-    return IssuedInvitation(invitation=invitation, token=token)

@@ -64,9 +64,11 @@ def test_it_caches_dashboard_figures_until_the_next_run(
 ) -> None:
     client = login_verified(Client(), personas.analyst)
     url = reverse("observatory:dashboard")
-    assert 'data-figure="situations">6<' in client.get(url).content.decode()
-    StatFact.objects.filter(situation_id=linked.situations["senait"].pk).delete()
-    assert 'data-figure="situations">6<' in client.get(url).content.decode()  # cached
+    in_2025 = {"year": "2025"}
+    assert 'data-figure="situations">6<' in client.get(url, in_2025).content.decode()
+    # Facts change only at a run (deletions aside, see test_purge_follows): a stored figure stays.
+    StatFact.objects.filter(situation_id=linked.situations["senait"].pk).update(year=2024)
+    assert 'data-figure="situations">6<' in client.get(url, in_2025).content.decode()  # cached
     record(personas.recorder_b, "nora", detection_month="2025-09")
     linkage_run(actor=None, quality_children=0)
     assert 'data-figure="situations">7<' in client.get(url).content.decode()  # a new run

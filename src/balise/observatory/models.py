@@ -59,9 +59,15 @@ class LinkageRun(models.Model):
 
 
 class StatFact(models.Model):
-    """One situation as statistics see it (written by each successful linkage run)."""
+    """One situation as statistics see it (written by each successful linkage run).
 
-    situation_id = models.BigIntegerField(primary_key=True)
+    The key is the situation itself: purging or deleting a situation deletes its fact at once,
+    without waiting for the next linkage run.
+    """
+
+    situation = models.OneToOneField(
+        "situations.Situation", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
     cluster = models.CharField(_("child"), max_length=16, db_index=True)
     # The same child as a small integer (numbered per run): counting distinct integers is what
     # keeps the dashboards fast; only ``cluster`` is stable across runs.
@@ -102,7 +108,9 @@ class StatFact(models.Model):
 class ChildCluster(models.Model):
     """The current cluster of each situation, as the last run left it (stability across runs)."""
 
-    situation_id = models.BigIntegerField(primary_key=True)
+    situation = models.OneToOneField(
+        "situations.Situation", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
     cluster = models.CharField(max_length=16, db_index=True)
     run = models.ForeignKey(LinkageRun, on_delete=models.PROTECT, related_name="+")
 

@@ -329,6 +329,13 @@ def latest_run() -> LinkageRun | None:
     return LinkageRun.objects.filter(status=LinkageRun.Status.SUCCEEDED).order_by("-pk").first()
 
 
+def removed_since(run: LinkageRun | None) -> int:
+    """Situations deleted (purged) since ``run``: their facts left with them (foreign key)."""
+    if run is None:
+        return 0
+    return max(0, run.situations - StatFact.objects.count())
+
+
 def is_stale(run: LinkageRun | None) -> bool:
     """Whether situations changed after ``run`` (or there is no run at all)."""
     from django.db.models import Count, Max

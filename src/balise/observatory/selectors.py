@@ -241,8 +241,8 @@ def _decode(kind: str, stored: Any) -> Any:
     return [Row(str(code), _label(vocab, code, kind), int(s), int(c)) for code, s, c in stored]
 
 
-def figure_key(run_id: int, kind: str, filters: Filters) -> str:
-    identity = json.dumps([run_id, kind, sorted(filters.as_dict().items())], default=str)
+def figure_key(run_id: int, kind: str, filters: Filters, facts: int) -> str:
+    identity = json.dumps([run_id, facts, kind, sorted(filters.as_dict().items())], default=str)
     return hashlib.sha256(identity.encode()).hexdigest()
 
 
@@ -254,15 +254,22 @@ def compute(kind: str, filters: Filters) -> Any:
     return breakdown(kind, filters)
 
 
-def cached(kind: str, filters: Filters, run: LinkageRun | None = None) -> Any:
-    """A dashboard figure for the last linkage run: stored once, exact until the next run."""
+def cached(
+    kind: str, filters: Filters, run: LinkageRun | None = None, facts: int | None = None
+) -> Any:
+    """A dashboard figure for the last linkage run: stored once, exact until the next run.
+
+    ``facts`` is the number of facts left now (default: as many as the run wrote). Facts only
+    ever disappear between runs (a deleted or purged situation takes its fact with it), so the
+    count tells a stored figure that still holds from one computed before a deletion.
+    """
     from balise.observatory.models import DashboardFigure
     from balise.observatory.runs import latest_run
 
     run = run or latest_run()
     if run is None:
         return compute(kind, filters)
-    key = figure_key(run.pk, kind, filters)
+    key = figure_key(run.pk, kind, filters, run.situations if facts is None else facts)
     found = DashboardFigure.objects.filter(key=key).values_list("value", flat=True).first()
     if found is not None:
         return _decode(kind, found)

@@ -36,7 +36,7 @@ from balise.observatory.presentation import (
     xlsx_bytes,
 )
 from balise.observatory.releases import ReleaseError, release_approve, release_draft
-from balise.observatory.runs import is_stale, latest_run
+from balise.observatory.runs import is_stale, latest_run, removed_since
 from balise.observatory.tables import AGE_BANDS, GEOGRAPHIES, STANDARD_TABLES, TABLE_KEYS
 
 analyst_required = platform_role_required(PlatformRole.ANALYST)
@@ -81,11 +81,13 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, selectors.Filters]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     run = latest_run()
-    totals = selectors.cached("totals", filters, run)
-    sectors, matrix = selectors.cached("overlap", filters, run)
+    removed = removed_since(run)
+    facts = run.situations - removed if run is not None else None
+    totals = selectors.cached("totals", filters, run, facts)
+    sectors, matrix = selectors.cached("overlap", filters, run, facts)
     sections = []
     for name in selectors.BREAKDOWNS:
-        rows = selectors.cached(name, filters, run)
+        rows = selectors.cached(name, filters, run, facts)
         label = (selectors.SINGLE.get(name) or selectors.MULTI[name])[2]
         sections.append(
             {
@@ -105,6 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "run": run,
             "stale": is_stale(run),
+            "removed": removed,
             "totals": totals,
             "sections": sections,
             "overlap_headers": [selectors.sector_label(s) for s in sectors],
@@ -155,7 +158,12 @@ def linkage(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "observatory/linkage.html",
-        {"runs": runs, "latest": latest_run(), "stale": is_stale(latest_run())},
+        {
+            "runs": runs,
+            "latest": latest_run(),
+            "stale": is_stale(latest_run()),
+            "removed": removed_since(latest_run()),
+        },
     )
 
 

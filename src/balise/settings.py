@@ -251,6 +251,9 @@ BALISE_IMPORT_SYNC_ROWS = env_int("BALISE_IMPORT_SYNC_ROWS", 2_000)
 # Retention: `balise situations purge` deletes situations detected more than this many months
 # ago (docs/retention.md explains the default of ten years).
 BALISE_RETENTION_MONTHS = env_int("BALISE_RETENTION_MONTHS", 120)
+# Differential-privacy releases: the total epsilon every published one may spend together
+# (docs/statistics-methodology.md).
+BALISE_DP_EPSILON_BUDGET = float(env_str("BALISE_DP_EPSILON_BUDGET", "5"))
 
 LOGGING = {
     "version": 1,

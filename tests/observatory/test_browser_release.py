@@ -46,8 +46,8 @@ def test_it_drafts_approves_and_publishes_a_release(
     page.get_by_label("Année").fill("2025")
     for box in page.locator('input[name="tables"]').all():
         box.uncheck()
-    page.get_by_label("Enfants par genre et tranche d'âge").check()
-    page.get_by_label("Situations par secteur").check()
+    page.get_by_role("checkbox", name="Enfants par genre et tranche d'âge").check()
+    page.get_by_role("checkbox", name="Situations par secteur").check()
     page.get_by_role("button", name="Enregistrer le brouillon et calculer l'aperçu").click()
     release = Release.objects.get()
     page.goto(live_server.url + f"/observatory/releases/{release.pk}/")

@@ -128,7 +128,15 @@ class Release(models.Model):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
 
+    class Mode(models.TextChoices):
+        SUPPRESSION = "suppression", _("Suppression with an audit")
+        DP = "dp", _("Differential privacy")
+
     title = models.CharField(_("title"), max_length=200)
+    mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default="suppression")
+    # Differential privacy only: the epsilon each table spends (the ledger is the published
+    # releases' frozen JSON, ``release.privacy``).
+    epsilons = models.JSONField(_("epsilon per table"), default=dict, blank=True)
     period = models.PositiveSmallIntegerField(_("year"))
     tables = models.JSONField(_("tables"), default=list)
     geography = models.CharField(_("geography"), max_length=16, default="province")

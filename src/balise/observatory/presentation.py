@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -124,8 +125,20 @@ class Grid:
     """A table for display: header labels and rows of (label cells, value cells)."""
 
     headers: tuple[str, ...]
-    rows: tuple[tuple[tuple[str, ...], tuple[int | None, ...]], ...]
+    rows: tuple[tuple[tuple[str, ...], tuple[int | str | None, ...]], ...]
     label_columns: int
+
+
+def shown_value(cell: Mapping[str, Any]) -> int | str | None:
+    """A cell's figure; a differentially private one with its 95% margin ("132 ± 6").
+
+    The margin is rounded up, so the printed interval is never narrower than the computed one.
+    """
+    value = cell["value"]
+    margin = cell.get("error_95")
+    if value is None or margin is None:
+        return value  # type: ignore[no-any-return]  # JSON: an int or null by the contract
+    return f"{value} \u00b1 {math.ceil(float(margin))}"
 
 
 def release_grid(table: Mapping[str, Any]) -> Grid:
@@ -137,7 +150,7 @@ def release_grid(table: Mapping[str, Any]) -> Grid:
         for cell in cells:
             if cell[col_dim] not in columns:
                 columns.append(cell[col_dim])
-        values = {(c[row_dim], c[col_dim]): c["value"] for c in cells}
+        values = {(c[row_dim], c[col_dim]): shown_value(c) for c in cells}
         row_codes: list[str] = []
         for cell in cells:
             if cell[row_dim] not in row_codes:
@@ -156,7 +169,8 @@ def release_grid(table: Mapping[str, Any]) -> Grid:
     return Grid(
         headers=(*(dimension_label(d) for d in dimensions), _("Count")),
         rows=tuple(
-            (tuple(code_label(d, cell[d]) for d in dimensions), (cell["value"],)) for cell in cells
+            (tuple(code_label(d, cell[d]) for d in dimensions), (shown_value(cell),))
+            for cell in cells
         ),
         label_columns=len(dimensions),
     )
@@ -169,7 +183,8 @@ def release_csv_rows(document: Mapping[str, Any]) -> Iterable[list[Any]]:
     header: list[Any] = ["table", "unit"]
     for index in range(1, MAX_DIMENSIONS + 1):
         header += [f"dimension_{index}", f"code_{index}"]
-    yield [*header, "value", "withheld"]
+    noisy = "privacy" in document.get("release", {})
+    yield [*header, "value", "withheld", *(["error_95"] if noisy else [])]
     for table in document["tables"]:
         for cell in table["cells"]:
             row: list[Any] = [table["name"], table["unit"]]
@@ -181,7 +196,7 @@ def release_csv_rows(document: Mapping[str, Any]) -> Iterable[list[Any]]:
                     row += ["", ""]
             value = cell["value"]
             row += ["" if value is None else value, "yes" if value is None else ""]
-            yield row
+            yield [*row, cell.get("error_95", "")] if noisy else row
 
 
 def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
@@ -208,11 +223,14 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> bytes:
 
 def release_xlsx_sheets(document: Mapping[str, Any]) -> list[tuple[str, list[list[Any]]]]:
     sheets = []
+    noisy = "privacy" in document.get("release", {})
+    extra = ["error_95"] if noisy else []
     for table in document["tables"]:
         dims = table["dimensions"]
-        rows: list[list[Any]] = [[*dims, "value", "withheld"]]
+        rows: list[list[Any]] = [[*dims, "value", "withheld", *extra]]
         for cell in table["cells"]:
             value = cell["value"]
-            rows.append([*(cell[d] for d in dims), value, "yes" if value is None else ""])
+            margin = [cell.get("error_95", "")] if noisy else []
+            rows.append([*(cell[d] for d in dims), value, "yes" if value is None else "", *margin])
         sheets.append((table["name"], rows))
     return sheets

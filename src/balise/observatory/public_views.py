@@ -39,6 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     release = _published(pk)
     document: dict[str, Any] = release.content or {}
+    privacy: dict[str, Any] = document.get("release", {}).get("privacy") or {}
     tables = [
         {
             "name": table["name"],
@@ -47,6 +48,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "grid": release_grid(table),
             "chart": release_chart(table),
             "withheld": sum(1 for c in table["cells"] if c["value"] is None),
+            "epsilon": (privacy.get("tables") or {}).get(table["name"], {}).get("epsilon"),
         }
         for table in document.get("tables", [])
     ]
@@ -61,6 +63,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "linkage": meta.get("linkage", {}),
             "quality": meta.get("linkage", {}).get("quality", {}),
             "audit": meta.get("audit", {}),
+            "privacy": privacy,
         },
     )
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -77,7 +79,14 @@ def published_releases() -> list[Release]:
 
 
 def earlier_protected(releases: Sequence[Release]) -> list[ProtectedRelease]:
-    return [release_from_json(r.content) for r in releases if r.content]
+    """Earlier exact figures an attacker could combine with these. Differentially private
+    releases publish noisy counts, which give no exact equation: their guarantee is the ledger's.
+    """
+    return [
+        release_from_json(r.content)
+        for r in releases
+        if r.content and r.mode == Release.Mode.SUPPRESSION
+    ]
 
 
 def linkage_summary(run: LinkageRun) -> dict[str, Any]:
@@ -204,17 +213,29 @@ def release_draft(
     geography: str,
     age_bands: str,
     threshold: int = 10,
+    mode: str = Release.Mode.SUPPRESSION,
+    epsilons: Mapping[str, float] | None = None,
 ) -> Release:
+    """Save a draft. In differential-privacy mode every chosen table needs its epsilon, and the
+    epsilons together must fit in what the ledger leaves of the budget."""
     if not actor.is_analyst:
         raise PermissionDenied("analysts only")
     check_period(period)
+    chosen = [t for t in TABLE_KEYS if t in tables]
+    spend: dict[str, float] = {}
+    if mode == Release.Mode.DP:
+        spend = checked_epsilons(chosen, epsilons or {})
+    elif mode != Release.Mode.SUPPRESSION:
+        raise ReleaseError(f"unknown release mode {mode!r}")
     release = Release.objects.create(
         title=title,
         period=period,
-        tables=[t for t in TABLE_KEYS if t in tables],
+        mode=mode,
+        epsilons=spend,
+        tables=chosen,
         geography=geography,
         age_bands=age_bands,
-        threshold=threshold,
+        threshold=threshold if mode == Release.Mode.SUPPRESSION else 0,
         drafted_by=actor,
     )
     record_event(
@@ -222,7 +243,13 @@ def release_draft(
         actor=actor,
         object_type="release",
         object_id=release.pk,
-        details={"period": period, "tables": release.tables, "geography": geography},
+        details={
+            "period": period,
+            "tables": release.tables,
+            "geography": geography,
+            "mode": mode,
+            "epsilon": sum(spend.values()),
+        },
     )
     return release
 
@@ -245,6 +272,8 @@ def release_preview(*, actor: User | None, release: Release) -> Release:
     """Compute what the draft would publish, what it withholds, and coarser views on offer."""
     if release.is_published:
         raise ReleaseError("a published release is frozen")
+    if release.mode == Release.Mode.DP:
+        return dp_preview(actor=actor, release=release)
     built = build(
         period=release.period,
         tables=release.tables,
@@ -322,6 +351,8 @@ def release_approve(*, actor: User, release: Release) -> Release:
         raise ReleaseError("the preview is missing or out of date: compute it again")
     if preview.get("earlier") != [r.pk for r in releases]:
         raise ReleaseError("another release was published since the preview: compute it again")
+    if release.mode == Release.Mode.DP:
+        return dp_approve(actor=actor, release=release)
     specs = table_specs(
         period=release.period,
         tables=release.tables,
@@ -495,3 +526,153 @@ def build_dp(
         raise ReleaseError(str(exc)) from None
     document: dict[str, Any] = dp_release_to_json(noisy, ledger)
     return document
+
+
+# --- differential privacy through the workflow ---------------------------------------------
+
+
+def dp_budget() -> float:
+    return float(settings.BALISE_DP_EPSILON_BUDGET)
+
+
+def checked_epsilons(tables: Sequence[str], epsilons: Mapping[str, float]) -> dict[str, float]:
+    """The epsilon of each chosen table, refused unless all are positive and the ledger has room."""
+    from balise.disclosure.dp import PrivacyBudgetExceeded, dp_available
+
+    if not dp_available():
+        raise ReleaseError("differential privacy needs the optional OpenDP dependency")
+    if not tables:
+        raise ReleaseError("unknown or no tables: none chosen")
+    spend: dict[str, float] = {}
+    for table in tables:
+        value = epsilons.get(table)
+        if value is None or not math.isfinite(float(value)) or float(value) <= 0:
+            raise ReleaseError(f"table {table}: epsilon must be a positive number")
+        spend[table] = float(value)
+    ledger = published_ledger(dp_budget())
+    try:
+        ledger.check(list(spend.values()))
+    except PrivacyBudgetExceeded:
+        raise ReleaseError(
+            f"these tables would spend epsilon {math.fsum(spend.values()):g} but only "
+            f"{max(0.0, ledger.remaining()):g} of the budget {dp_budget():g} is left "
+            f"(published releases already spent {ledger.total:g})"
+        ) from None
+    return spend
+
+
+def ledger_state() -> dict[str, float]:
+    """Budget, spent and remaining epsilon, from every published release's frozen JSON."""
+    ledger = published_ledger(dp_budget())
+    return {
+        "budget": dp_budget(),
+        "spent": ledger.total,
+        "remaining": max(0.0, ledger.remaining()),
+    }
+
+
+def _with_cell_margins(document: dict[str, Any]) -> dict[str, Any]:
+    """Each cell also carries its 95% error margin (``error_95``) beside ``value``."""
+    margins = document["release"]["privacy"]["error_95"]
+    for table in document["tables"]:
+        for cell, margin in zip(table["cells"], margins[table["name"]], strict=True):
+            cell["error_95"] = margin
+    return document
+
+
+def dp_preview(*, actor: User | None, release: Release) -> Release:
+    """Draw the noisy tables once (analysts see the draw; only the approved one is published)."""
+    from balise.disclosure.dp import PrivacyBudgetExceeded, dp_release, dp_release_to_json
+
+    epsilons = checked_epsilons(release.tables, release.epsilons)
+    run = latest_run()
+    if run is None:
+        raise ReleaseError("no linkage run yet: run `balise linkage run` first")
+    rows = period_rows(release.period)
+    if not rows:
+        raise ReleaseError(f"no situation was detected in {release.period}: nothing to release")
+    specs = table_specs(
+        period=release.period,
+        tables=release.tables,
+        geography=release.geography,
+        age_bands=release.age_bands,
+    )
+    releases = published_releases()
+    ledger = published_ledger(dp_budget())
+    meta = metadata(
+        title=release.title,
+        period=release.period,
+        tables=[s.name for s in specs],
+        geography=release.geography,
+        age_bands=release.age_bands,
+        threshold=0,
+        run=run,
+        status="draft",
+    ) | {"suppression": "none: differential privacy (discrete Laplace noise)"}
+    try:
+        noisy = dp_release(
+            specs, rows, epsilon=epsilons, ledger=ledger, release_id=str(release.pk), metadata=meta
+        )
+    except PrivacyBudgetExceeded as exc:
+        raise ReleaseError(str(exc)) from None
+    document = _with_cell_margins(dp_release_to_json(noisy, ledger))
+    release.preview = {
+        "mode": "dp",
+        "linkage_run": run.pk,
+        "earlier": [r.pk for r in releases],
+        "document": document,
+        "tables": document["tables"],
+        "ledger": ledger_state(),
+        "computed_at": timezone.now().isoformat(timespec="seconds"),
+    }
+    release.linkage_run = run
+    release.save(update_fields=["preview", "linkage_run"])
+    record_event(
+        "observatory.release_previewed",
+        actor=actor,
+        object_type="release",
+        object_id=release.pk,
+        details={"mode": "dp", "epsilon": math.fsum(epsilons.values())},
+    )
+    return release
+
+
+def dp_approve(*, actor: User, release: Release) -> Release:
+    """Freeze the previewed draw, once the ledger is checked again (a release may have spent)."""
+    epsilons = checked_epsilons(release.tables, release.epsilons)
+    document: dict[str, Any] = json.loads(json.dumps(release.preview["document"]))
+    if sorted(t["name"] for t in document["tables"]) != sorted(epsilons):
+        raise ReleaseError("the preview is missing or out of date: compute it again")
+    now = timezone.now()
+    spent_before = published_ledger(dp_budget()).total
+    document["release"].update(
+        {"status": "published", "id": release.pk, "published_at": now.isoformat(timespec="seconds")}
+    )
+    privacy = document["release"]["privacy"]
+    privacy["cumulative_epsilon"] = spent_before + math.fsum(epsilons.values())
+    privacy["budget"] = dp_budget()
+    summary = {"mode": "dp", "passed": True, "epsilon": math.fsum(epsilons.values())}
+    document["release"]["audit"] = summary
+    with transaction.atomic():
+        release.content = document
+        release.content_sha256 = hashlib.sha256(canonical(document)).hexdigest()
+        release.audit_summary = summary
+        release.approved_by = actor
+        release.published_at = now
+        release.status = Release.Status.PUBLISHED
+        release.save()
+        record_event(
+            "observatory.release_published",
+            actor=actor,
+            object_type="release",
+            object_id=release.pk,
+            details={
+                "period": release.period,
+                "sha256": release.content_sha256,
+                "drafted_by": release.drafted_by_id,
+                "mode": "dp",
+                "epsilon": summary["epsilon"],
+                "cumulative_epsilon": privacy["cumulative_epsilon"],
+            },
+        )
+    return release

@@ -35,7 +35,12 @@ from balise.observatory.presentation import (
     table_title,
     xlsx_bytes,
 )
-from balise.observatory.releases import ReleaseError, release_approve, release_draft
+from balise.observatory.releases import (
+    ReleaseError,
+    ledger_state,
+    release_approve,
+    release_draft,
+)
 from balise.observatory.runs import is_stale, latest_run, removed_since
 from balise.observatory.tables import AGE_BANDS, GEOGRAPHIES, STANDARD_TABLES, TABLE_KEYS
 
@@ -212,12 +217,63 @@ class DraftForm(forms.Form):
     threshold = forms.IntegerField(
         label=gettext_lazy("Threshold"), min_value=3, max_value=50, initial=10
     )
+    mode = forms.ChoiceField(
+        label=gettext_lazy("Protection"),
+        choices=Release.Mode.choices,
+        initial=Release.Mode.SUPPRESSION,
+        required=False,  # absent: suppression, the default
+    )
+
+    def clean_mode(self) -> str:
+        return str(self.cleaned_data.get("mode") or Release.Mode.SUPPRESSION)
+
+    def __init__(self, *args: Any, ledger: dict[str, float], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.ledger = ledger
+        for table in STANDARD_TABLES:
+            self.fields[f"epsilon_{table.key}"] = forms.FloatField(
+                label=gettext_lazy("ε for “%(table)s” (differential privacy)")
+                % {"table": table.label},
+                min_value=0.01,
+                max_value=10,
+                initial=0.5,
+                required=False,
+            )
 
     def clean_period(self) -> int:
         period = int(self.cleaned_data["period"])
         if period > timezone.localdate().year:
             raise forms.ValidationError(_("The year cannot be in the future."))
         return period
+
+    def epsilons(self) -> dict[str, float]:
+        data = self.cleaned_data
+        return {t: data[f"epsilon_{t}"] for t in data.get("tables", []) if data.get(f"epsilon_{t}")}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("mode") != Release.Mode.DP:
+            return data
+        for table in data.get("tables", []):
+            if not data.get(f"epsilon_{table}"):
+                self.add_error(
+                    f"epsilon_{table}",
+                    _("Give an ε for each table of a differentially private release."),
+                )
+        spend = sum(self.epsilons().values())
+        if spend > self.ledger["remaining"] + 1e-12:
+            raise forms.ValidationError(
+                _(
+                    "These tables would spend ε = %(spend)s but only %(left)s of the budget "
+                    "%(budget)s is left."
+                )
+                % {
+                    "spend": f"{spend:g}",
+                    "left": f"{self.ledger['remaining']:g}",
+                    "budget": f"{self.ledger['budget']:g}",
+                }
+            )
+        return data
 
 
 @require_GET
@@ -231,22 +287,33 @@ def release_list(request: HttpRequest) -> HttpResponse:
 @analyst_required
 def release_new(request: HttpRequest) -> HttpResponse:
     assert isinstance(request.user, User)
-    form = DraftForm(request.POST or None, initial={"period": timezone.localdate().year - 1})
+    ledger = ledger_state()
+    form = DraftForm(
+        request.POST or None,
+        initial={"period": timezone.localdate().year - 1},
+        ledger=ledger,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         assert data["geography"] in GEOGRAPHIES
         assert data["age_bands"] in AGE_BANDS
-        release = release_draft(
-            actor=request.user,
-            title=data["title"],
-            period=data["period"],
-            tables=data["tables"],
-            geography=data["geography"],
-            age_bands=data["age_bands"],
-            threshold=data["threshold"],
-        )
-        return _start_preview(request, release)
-    return render(request, "observatory/release_new.html", {"form": form})
+        try:
+            release = release_draft(
+                actor=request.user,
+                title=data["title"],
+                period=data["period"],
+                tables=data["tables"],
+                geography=data["geography"],
+                age_bands=data["age_bands"],
+                threshold=data["threshold"],
+                mode=data["mode"],
+                epsilons=form.epsilons(),
+            )
+        except ReleaseError as exc:
+            form.add_error(None, _("The draft was not saved: %(reason)s") % {"reason": exc})
+        else:
+            return _start_preview(request, release)
+    return render(request, "observatory/release_new.html", {"form": form, "ledger": ledger})
 
 
 def _start_preview(request: HttpRequest, release: Release) -> HttpResponse:
@@ -298,6 +365,7 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "observatory/release_detail.html",
         {
             "release": release,
+            "ledger": release.preview.get("ledger") if release.mode == Release.Mode.DP else None,
             "tables": tables,
             "suggestions": suggestions,
             "audit": release.audit_summary or release.preview.get("audit"),

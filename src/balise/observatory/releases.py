@@ -36,7 +36,7 @@ from balise.disclosure import (
 )
 from balise.disclosure import Release as ProtectedRelease
 from balise.observatory.models import LinkageRun, Release
-from balise.observatory.runs import latest_run
+from balise.observatory.runs import children_interval, latest_run
 from balise.observatory.tables import (
     AGE_BANDS,
     GEOGRAPHIES,
@@ -98,6 +98,7 @@ def linkage_summary(run: LinkageRun) -> dict[str, Any]:
         "spec_version": run.spec_version,
         "situations": run.situations,
         "children": run.children,
+        "children_interval": children_interval(run),
         "quality": run.quality,
     }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -30,6 +31,7 @@ Progress = Callable[[int, int | None, str | None], None]
 
 REFERENCE_CHILDREN = 1500  # synthetic children in the quality reference set
 REFERENCE_SEED = 20260101
+BOOTSTRAP_SAMPLES = 1000
 _BATCH = 5000
 
 SITUATION_COLUMNS = (
@@ -125,7 +127,10 @@ def measure_quality(params: Any, n_children: int = REFERENCE_CHILDREN) -> dict[s
     encoder = Encoder(NetworkSecret(hashlib.sha256(b"balise-reference-set").digest()))
     texts = [encoder.encode(r.first_name, r.last_name, r.birth_date, r.sex) for r in records]
     result = dedupe_words(words_from_base64(texts), params)
-    quality = pairwise_quality([r.child_id for r in records], result.labels.tolist())
+    truth = [r.child_id for r in records]
+    found = result.labels.tolist()
+    quality = pairwise_quality(truth, found)
+    ratio, low, high = children_ratio_interval(truth, found)
     return {
         "reference": "balise.linkage.synthetic",
         "records": len(records),
@@ -135,6 +140,52 @@ def measure_quality(params: Any, n_children: int = REFERENCE_CHILDREN) -> dict[s
         "recall": round(quality.recall, 4),
         "f1": round(quality.f1, 4),
         "count_error": round(quality.count_error, 4),
+        "children_ratio": round(ratio, 4),
+        "children_ratio_95": [round(low, 4), round(high, 4)],
+        "bootstrap_samples": BOOTSTRAP_SAMPLES,
+    }
+
+
+def children_ratio_interval(
+    truth: Sequence[Any], found: Sequence[Any], samples: int = BOOTSTRAP_SAMPLES
+) -> tuple[float, float, float]:
+    """Found children per true child on the reference set, with a 95% bootstrap interval.
+
+    Each true child gets a share of the found clusters: every record adds 1 / (size of its found
+    cluster), so the shares add up to the number of found clusters (1 for a child found whole,
+    2 for a child split in two, 1/2 each for two children merged). Resampling true children with
+    replacement gives the percentile interval of the mean share.
+    """
+    sizes = Counter(found)
+    share: dict[Any, float] = defaultdict(float)
+    for child, cluster in zip(truth, found, strict=True):
+        share[child] += 1 / sizes[cluster]
+    values = np.fromiter(share.values(), dtype=float)
+    if len(values) == 0:
+        return 1.0, 1.0, 1.0
+    rng = np.random.default_rng(REFERENCE_SEED)
+    means = values[rng.integers(0, len(values), size=(samples, len(values)))].mean(axis=1)
+    low, high = np.quantile(means, [0.025, 0.975])
+    return float(values.mean()), float(low), float(high)
+
+
+def children_interval(run: LinkageRun) -> dict[str, int] | None:
+    """The run's number of children corrected by the reference set's found/true ratio.
+
+    Situations without an encoding are children of their own and stay uncorrected; the encoded
+    children are divided by the ratio (its interval gives the interval of the estimate). The
+    interval covers the error measured on the synthetic reference set only.
+    """
+    interval = run.quality.get("children_ratio_95")
+    ratio = run.quality.get("children_ratio")
+    if not interval or not ratio or min(interval) <= 0:
+        return None
+    unencoded = run.situations - run.encoded
+    encoded_children = run.children - unencoded
+    return {
+        "estimate": round(unencoded + encoded_children / ratio),
+        "low": unencoded + math.floor(encoded_children / max(interval)),
+        "high": unencoded + math.ceil(encoded_children / min(interval)),
     }
 
 

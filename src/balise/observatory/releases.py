@@ -639,22 +639,34 @@ def dp_preview(*, actor: User | None, release: Release) -> Release:
 
 
 def dp_approve(*, actor: User, release: Release) -> Release:
-    """Freeze the previewed draw, once the ledger is checked again (a release may have spent)."""
-    epsilons = checked_epsilons(release.tables, release.epsilons)
+    """Freeze the previewed draw, once the ledger is checked again (a release may have spent).
+
+    Approvals take a lock on the preview's linkage run first, so two analysts approving at the
+    same moment are serialised and the second sees the first's epsilon in the ledger.
+    """
     document: dict[str, Any] = json.loads(json.dumps(release.preview["document"]))
-    if sorted(t["name"] for t in document["tables"]) != sorted(epsilons):
-        raise ReleaseError("the preview is missing or out of date: compute it again")
-    now = timezone.now()
-    spent_before = published_ledger(dp_budget()).total
-    document["release"].update(
-        {"status": "published", "id": release.pk, "published_at": now.isoformat(timespec="seconds")}
-    )
-    privacy = document["release"]["privacy"]
-    privacy["cumulative_epsilon"] = spent_before + math.fsum(epsilons.values())
-    privacy["budget"] = dp_budget()
-    summary = {"mode": "dp", "passed": True, "epsilon": math.fsum(epsilons.values())}
-    document["release"]["audit"] = summary
     with transaction.atomic():
+        locked = LinkageRun.objects.select_for_update().filter(pk=release.preview["linkage_run"])
+        list(locked.values_list("pk", flat=True))  # evaluated: SELECT ... FOR UPDATE
+        if release.preview.get("earlier") != [r.pk for r in published_releases()]:
+            raise ReleaseError("another release was published since the preview: compute it again")
+        epsilons = checked_epsilons(release.tables, release.epsilons)
+        if sorted(t["name"] for t in document["tables"]) != sorted(epsilons):
+            raise ReleaseError("the preview is missing or out of date: compute it again")
+        now = timezone.now()
+        spent_before = published_ledger(dp_budget()).total
+        document["release"].update(
+            {
+                "status": "published",
+                "id": release.pk,
+                "published_at": now.isoformat(timespec="seconds"),
+            }
+        )
+        privacy = document["release"]["privacy"]
+        privacy["cumulative_epsilon"] = spent_before + math.fsum(epsilons.values())
+        privacy["budget"] = dp_budget()
+        summary = {"mode": "dp", "passed": True, "epsilon": math.fsum(epsilons.values())}
+        document["release"]["audit"] = summary
         release.content = document
         release.content_sha256 = hashlib.sha256(canonical(document)).hexdigest()
         release.audit_summary = summary

@@ -25,8 +25,8 @@ FIELDS = 3  # first name, last name, birth date + sex
 # Starting m probabilities for levels 0..6 (missing is handled apart), per field.
 M_PRIOR = np.array(
     [
-        [0.68, 0.05, 0.06, 0.07, 0.05, 0.05, 0.04],
-        [0.72, 0.05, 0.06, 0.08, 0.05, 0.025, 0.015],
+        [0.70, 0.05, 0.06, 0.07, 0.05, 0.02, 0.04],
+        [0.76, 0.05, 0.06, 0.08, 0.02, 0.01, 0.01],
         [0.70, 0.13, 0.01, 0.09, 0.03, 0.025, 0.015],
     ]
 )

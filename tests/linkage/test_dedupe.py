@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from balise.linkage.dedupe import dedupe_words
 from balise.linkage.encode import Encoder
 from balise.linkage.evaluation import pairwise_quality
+from balise.linkage.kernels import MISSING, pair_levels_many, score_pairs
+from balise.linkage.scoring import ScoringParams, estimate_model, record_profile
 from balise.linkage.secret import NetworkSecret
 from balise.linkage.synthetic import make_records
 
@@ -56,3 +59,26 @@ def test_it_reaches_a_useful_quality_on_generated_records() -> None:
     quality = pairwise_quality([r.child_id for r in records], list(dedupe_words(words).labels))
     assert quality.f1 >= 0.9, quality
     assert abs(quality.count_error) <= 0.06, quality
+
+
+def test_it_charges_a_pair_once_more_when_a_name_and_the_date_are_both_damaged() -> None:
+    identities = [
+        ("Amine", "El Khattabi", "2017-03-19", "M"),
+        ("Amine", "El Hamdaoui", "2017-09-22", "M"),  # another child: surname and date differ
+        ("Amine", "El Khattabi", "2017-09-22", "M"),  # the date alone differs
+    ]
+    raw = b"".join(ENCODER.encode_bytes(*identity) for identity in identities)
+    words = np.frombuffer(raw, dtype=np.uint64).reshape(len(identities), -1).copy()
+    profile = record_profile(words)
+    left, right = np.array([0, 0]), np.array([1, 2])
+    levels = pair_levels_many(words, profile, left, right)
+    assert 2 <= levels[0, 1] < MISSING  # surname damaged ...
+    assert 2 <= levels[0, 2] < MISSING  # ... and date too
+    assert levels[1, 1] == 0  # surname intact ...
+    assert 2 <= levels[1, 2] < MISSING  # ... the date alone damaged
+    scores = {}
+    for penalty in (0.0, 3.0):
+        model = estimate_model(words, profile, ScoringParams(double_damage_penalty=penalty))
+        scores[penalty] = score_pairs(words, profile, left, right, model.weights)
+    assert scores[0.0][0] - scores[3.0][0] == pytest.approx(3.0)
+    assert scores[0.0][1] == scores[3.0][1]

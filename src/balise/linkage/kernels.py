@@ -156,7 +156,8 @@ def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
     (-log2 relative frequency) of each segment's exact value in the data, then that of the two
     names together. `weights` rows: first,
     last, date by level (level 0 holds log2 m, the value's frequency supplies u), then
-    [swap penalty, twin penalty, information cap, common-date information, common-date factor].
+    [swap penalty, twin penalty, information cap, common-date information, common-date factor,
+    double-damage penalty].
     """
     # crossed names weigh one record's first name as a first name: fix the order
     a: Any = np.int64(i)
@@ -193,6 +194,10 @@ def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
             total -= names_info - combined
     if swapped == 1:
         total -= weights[3, 0]
+    # A damaged name and a damaged date together: more often two different children with
+    # similar identities than one child's record corrupted twice (independence overcounts it).
+    if 2 <= date < MISSING and (2 <= first < MISSING or 2 <= last < MISSING):
+        total -= weights[3, 5]
     # Twins: same surname and birth date, first names both present and clearly different.
     if swapped == 0 and first >= 5 and first != MISSING and last <= 1 and date <= 1:
         total -= weights[3, 1]

@@ -88,6 +88,8 @@ def pair_score(x: Any, y: Any, info_x: Any, info_y: Any, weights: Any) -> float:
         total -= max(0.0, names_info - min(info_x[3], info_y[3]))
     if swapped:
         total -= weights[3][0]
+    if 2 <= date < MISSING and (2 <= first < MISSING or 2 <= last < MISSING):
+        total -= weights[3][5]
     if not swapped and MISSING != first >= 5 and last <= 1 and date <= 1:
         total -= weights[3][1]
     return total

@@ -56,7 +56,9 @@ class ScoringParams:
     # (1 January of a guessed year); disagreement with it counts for this share only.
     common_date_information: float = 9.0
     common_date_factor: float = 0.3
-    threshold_bias: float = -2.0  # bits added to the posterior-0.5 threshold
+    # bits taken off when a name and the date are both damaged (levels 2-6) in one pair
+    double_damage_penalty: float = 3.0
+    threshold_bias: float = -3.0  # bits added to the posterior-0.5 threshold
     merge_margin: float = 0.0  # clusters merge when their mean cross score >= threshold - this
     veto: float = 0.0  # ... and no cross pair scores below this (bits)
     support_margin: float = 4.0  # ... and enough cross pairs score >= threshold - this
@@ -153,12 +155,13 @@ def estimate_model(
     weights[:FIELDS] = np.clip(np.log2(m / u), -12.0, 12.0)
     weights[:FIELDS, 0] = np.log2(m[:, 0])  # the value's own frequency supplies u
     weights[:FIELDS, MISSING] = 0.0
-    weights[3, :5] = (
+    weights[3, :6] = (
         params.swap_penalty,
         params.twin_penalty,
         params.information_cap,
         params.common_date_information,
         params.common_date_factor,
+        params.double_damage_penalty,
     )
     # A pair links when its posterior probability of being one child reaches 0.5.
     threshold = float(np.log2((1 - share) / share)) + params.threshold_bias

@@ -57,8 +57,8 @@ class ScoringParams:
     common_date_information: float = 9.0
     common_date_factor: float = 0.3
     # bits taken off when a name and the date are both damaged (levels 2-6) in one pair
-    double_damage_penalty: float = 3.0
-    threshold_bias: float = -3.0  # bits added to the posterior-0.5 threshold
+    double_damage_penalty: float = 2.0
+    threshold_bias: float = -2.5  # bits added to the posterior-0.5 threshold
     merge_margin: float = 0.0  # clusters merge when their mean cross score >= threshold - this
     veto: float = 0.0  # ... and no cross pair scores below this (bits)
     support_margin: float = 4.0  # ... and enough cross pairs score >= threshold - this

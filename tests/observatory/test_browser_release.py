@@ -3,6 +3,8 @@ public page shows the frozen tables (withheld cells marked) to anyone."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.conf import LazySettings, settings
 from django.test import Client
@@ -49,6 +51,9 @@ def test_it_drafts_approves_and_publishes_a_release(
     page.get_by_role("checkbox", name="Enfants par genre et tranche d'âge").check()
     page.get_by_role("checkbox", name="Situations par secteur").check()
     page.get_by_role("button", name="Enregistrer le brouillon et calculer l'aperçu").click()
+    # The preview runs as a job (inline here): the answer to the POST is the job's page, so once
+    # the browser is there the preview is computed and the second analyst can approve it.
+    expect(page).to_have_url(re.compile(r"/jobs/\d+/$"), timeout=60_000)
     release = Release.objects.get()
     page.goto(live_server.url + f"/observatory/releases/{release.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Balise 2025")

@@ -22,6 +22,9 @@ server-side commands (need the Balise server settings and database), for example
   balise linkage run                      count children across the recorded situations
   balise release build --period YYYY --output FILE
   balise release export ID --output FILE
+  balise audit head | export --output FILE  the chain head to keep elsewhere; a copy
+  balise situations import|purge          a steward's bulk import; the retention purge
+  balise jobs work                        run queued background jobs
   balise help                             list every server-side command
 """
 

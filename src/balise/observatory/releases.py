@@ -13,6 +13,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -423,26 +424,46 @@ def release_approve(*, actor: User, release: Release) -> Release:
     document = release_to_json(protected)
     document["release"]["audit"] = audit_summary(report)
     with transaction.atomic():
-        release.content = document
-        release.content_sha256 = hashlib.sha256(canonical(document)).hexdigest()
-        release.audit_summary = audit_summary(report)
-        release.approved_by = actor
-        release.published_at = now
-        release.status = Release.Status.PUBLISHED
-        release.save()
-        record_event(
-            "observatory.release_published",
+        _freeze_and_publish(
+            release,
             actor=actor,
-            object_type="release",
-            object_id=release.pk,
-            details={
-                "period": release.period,
-                "sha256": release.content_sha256,
-                "drafted_by": release.drafted_by_id,
-                "withheld": protected.suppressed_count,
-            },
+            document=document,
+            summary=audit_summary(report),
+            now=now,
+            details={"withheld": protected.suppressed_count},
         )
     return release
+
+
+def _freeze_and_publish(
+    release: Release,
+    *,
+    actor: User,
+    document: dict[str, Any],
+    summary: dict[str, Any],
+    now: datetime,
+    details: dict[str, Any],
+) -> None:
+    """Freeze the release's JSON with its digest, mark it published, and audit that."""
+    release.content = document
+    release.content_sha256 = hashlib.sha256(canonical(document)).hexdigest()
+    release.audit_summary = summary
+    release.approved_by = actor
+    release.published_at = now
+    release.status = Release.Status.PUBLISHED
+    release.save()
+    record_event(
+        "observatory.release_published",
+        actor=actor,
+        object_type="release",
+        object_id=release.pk,
+        details={
+            "period": release.period,
+            "sha256": release.content_sha256,
+            "drafted_by": release.drafted_by_id,
+            **details,
+        },
+    )
 
 
 def canonical(document: Mapping[str, Any]) -> bytes:
@@ -667,22 +688,13 @@ def dp_approve(*, actor: User, release: Release) -> Release:
         privacy["budget"] = dp_budget()
         summary = {"mode": "dp", "passed": True, "epsilon": math.fsum(epsilons.values())}
         document["release"]["audit"] = summary
-        release.content = document
-        release.content_sha256 = hashlib.sha256(canonical(document)).hexdigest()
-        release.audit_summary = summary
-        release.approved_by = actor
-        release.published_at = now
-        release.status = Release.Status.PUBLISHED
-        release.save()
-        record_event(
-            "observatory.release_published",
+        _freeze_and_publish(
+            release,
             actor=actor,
-            object_type="release",
-            object_id=release.pk,
+            document=document,
+            summary=summary,
+            now=now,
             details={
-                "period": release.period,
-                "sha256": release.content_sha256,
-                "drafted_by": release.drafted_by_id,
                 "mode": "dp",
                 "epsilon": summary["epsilon"],
                 "cumulative_epsilon": privacy["cumulative_epsilon"],

@@ -156,8 +156,8 @@ def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
     (-log2 relative frequency) of each segment's exact value in the data, then that of the two
     names together. `weights` rows: first,
     last, date by level (level 0 holds log2 m, the value's frequency supplies u), then
-    [swap penalty, twin penalty, information cap, common-date information, common-date factor,
-    double-damage penalty].
+    [swap penalty, twin cap (the most a twin-signature pair can score), information cap,
+    common-date information, common-date factor, double-damage penalty].
     """
     # crossed names weigh one record's first name as a first name: fix the order
     a: Any = np.int64(i)
@@ -199,8 +199,10 @@ def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
     if 2 <= date < MISSING and (2 <= first < MISSING or 2 <= last < MISSING):
         total -= weights[3, 5]
     # Twins: same surname and birth date, first names both present and clearly different.
+    # Such a pair is worth no more than the odds, measured on the data, that the pattern is one
+    # child rather than twins (scoring.twin_share).
     if swapped == 0 and first >= 5 and first != MISSING and last <= 1 and date <= 1:
-        total -= weights[3, 1]
+        total = min(total, weights[3, 1])
     return total
 
 
@@ -371,3 +373,84 @@ def pair_levels_many(words: Any, profile: Any, left: Any, right: Any) -> Any:
         out[p, 2] = c
         out[p, 3] = d
     return out
+
+
+@_jit
+def twin_statistics(words: Any, profile: Any, order: Any, starts: Any, largest: int) -> Any:
+    """Counts behind `scoring.twin_share`, over groups of records sharing surname and date.
+
+    `order` lists record indices grouped by (surname, birth date + sex) value; group g is
+    order[starts[g]:starts[g + 1]]. Inside a group, records whose first names are not clearly
+    different (level < 5, or crossed) are one side. Returns (groups with one side, of which with
+    two or more records, pairs of sides, of which with two or more records on both sides).
+    Groups larger than `largest` are skipped (a common estimated date, not a family).
+    """
+    ordinary = 0
+    ordinary_repeated = 0
+    sides = 0
+    sides_repeated = 0
+    for g in range(starts.shape[0] - 1):
+        a = starts[g]
+        size = starts[g + 1] - a
+        if size > largest:
+            continue
+        parent = np.arange(size)
+        for x in range(size):
+            for y in range(x + 1, size):
+                first, _last, _date, swapped = pair_levels(
+                    words, profile, order[a + x], order[a + y]
+                )
+                if first < 5 or swapped == 1:
+                    rx = x
+                    while parent[rx] != rx:
+                        rx = parent[rx]
+                    ry = y
+                    while parent[ry] != ry:
+                        ry = parent[ry]
+                    parent[max(rx, ry)] = min(rx, ry)
+        members = np.zeros(size, np.int64)
+        for x in range(size):
+            root = x
+            while parent[root] != root:
+                root = parent[root]
+            members[root] += 1
+        roots = 0
+        repeated = 0
+        for x in range(size):
+            if members[x] > 0:
+                roots += 1
+                if members[x] >= 2:
+                    repeated += 1
+        if roots == 1:
+            ordinary += 1
+            ordinary_repeated += repeated
+        else:
+            sides += roots * (roots - 1) // 2
+            sides_repeated += repeated * (repeated - 1) // 2
+    return ordinary, ordinary_repeated, sides, sides_repeated
+
+
+@_jit
+def anchored_levels(
+    words: Any, profile: Any, order: Any, starts: Any, largest: int, field: int
+) -> Any:
+    """Level counts of one field over pairs of records that share the other two fields' values.
+
+    Groups as in `twin_statistics`. Returns (counts by level, counts by level of the pairs with
+    the twin signature: first names clearly different and not crossed).
+    """
+    counts = np.zeros(LEVELS, np.int64)
+    twins = np.zeros(LEVELS, np.int64)
+    for g in range(starts.shape[0] - 1):
+        a = starts[g]
+        size = starts[g + 1] - a
+        if size < 2 or size > largest:
+            continue
+        for x in range(size):
+            for y in range(x + 1, size):
+                levels = pair_levels(words, profile, order[a + x], order[a + y])
+                level = levels[field]
+                counts[level] += 1
+                if field == 0 and levels[3] == 0 and 5 <= level < MISSING:
+                    twins[level] += 1
+    return counts, twins

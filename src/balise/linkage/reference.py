@@ -91,5 +91,5 @@ def pair_score(x: Any, y: Any, info_x: Any, info_y: Any, weights: Any) -> float:
     if 2 <= date < MISSING and (2 <= first < MISSING or 2 <= last < MISSING):
         total -= weights[3][5]
     if not swapped and MISSING != first >= 5 and last <= 1 and date <= 1:
-        total -= weights[3][1]
+        total = min(total, weights[3][1])  # twin signature: capped at the measured odds
     return total

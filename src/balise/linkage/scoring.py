@@ -7,18 +7,28 @@
 * the prior is one matching pair per record among all pairs, so the bar rises with the data size;
 * exact agreement is weighted by how rare the agreeing value is in the data (term frequency:
   two "Mohamed" agree less tellingly than two "Gebremedhin"), read from the encodings alone;
-* twins (same surname and birth date, clearly different first names) get a fixed penalty that
-  the independence assumption of Fellegi-Sunter would otherwise miss.
+* twins (same surname and birth date, clearly different first names): the independence
+  assumption of Fellegi-Sunter would add surname and date agreement up into a link, so such a
+  pair scores at most the odds, measured on the data (`twin_share`), that the pattern is one
+  child whose first name was recorded differently rather than two children.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from balise.linkage.kernels import LEVELS, MISSING, pair_levels_many, segment_counts
+from balise.linkage.kernels import (
+    LEVELS,
+    MISSING,
+    anchored_levels,
+    pair_levels_many,
+    segment_counts,
+    twin_statistics,
+)
 
 FIELDS = 3  # first name, last name, birth date + sex
 
@@ -50,14 +60,23 @@ POPULATION_FLOOR = 10_000
 @dataclass(frozen=True)
 class ScoringParams:
     swap_penalty: float = 0.5  # bits taken off when names only agree crossed
-    twin_penalty: float = 12.0  # bits taken off the twin signature
+    # Twin signature: the share of such pairs that are two children is bounded from above at
+    # this confidence, and kept within these bounds (no evidence: they are twins).
+    twin_confidence: float = 0.9
+    twin_share_bounds: tuple[float, float] = (0.02, 0.98)
+    twin_group_limit: int = 50  # larger (surname, date) groups are not families
+    # m is estimated on pairs that share the other two fields' values, blended with M_PRIOR
+    # counted as this many pairs; names anchor the date only when held by at most this many
+    # identities (namesakes would otherwise pass for date errors).
+    m_prior_pairs: float = 100.0
+    rare_names_holders: float = 5.0
     information_cap: float = 16.0  # rarest value counted as at most this many bits
     # A birth date held by many identities (information below this) is taken for an estimate
     # (1 January of a guessed year); disagreement with it counts for this share only.
     common_date_information: float = 9.0
     common_date_factor: float = 0.3
     # bits taken off when a name and the date are both damaged (levels 2-6) in one pair
-    double_damage_penalty: float = 2.0
+    double_damage_penalty: float = 3.0
     threshold_bias: float = -2.5  # bits added to the posterior-0.5 threshold
     merge_margin: float = 0.0  # clusters merge when their mean cross score >= threshold - this
     veto: float = 0.0  # ... and no cross pair scores below this (bits)
@@ -73,6 +92,7 @@ class ScoringModel:
     weights: np.ndarray[Any, Any]  # (4, 8), as read by kernels.pair_score
     threshold: float
     match_share: float
+    twin_share: float  # estimated share of twin-signature pairs that are two children
     m: np.ndarray[Any, Any] = field(repr=False)
     u: np.ndarray[Any, Any] = field(repr=False)
 
@@ -127,6 +147,123 @@ def record_profile(words: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     return profile
 
 
+def _poisson_upper(observed: int, confidence: float) -> float:
+    """The Poisson mean above which seeing `observed` or fewer has probability 1 - confidence."""
+
+    def cdf(mean: float) -> float:
+        term = total = math.exp(-mean)
+        for k in range(1, observed + 1):
+            term *= mean / k
+            total += term
+        return total
+
+    low, high = 0.0, observed + 10.0 + 10.0 * math.sqrt(observed + 1.0)
+    for _ in range(100):
+        middle = (low + high) / 2
+        if cdf(middle) > 1 - confidence:
+            low = middle
+        else:
+            high = middle
+    return high
+
+
+SEGMENT_WORDS = ((0, 6), (6, 12), (12, 16))  # first name, last name, birth date + sex
+
+
+def _grouped(key: np.ndarray[Any, Any], index: np.ndarray[Any, Any]) -> tuple[Any, Any]:
+    """Record indices ordered by key value, and where each value's group starts (and ends)."""
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1], True])
+    return index[order], starts
+
+
+def _present(profile: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+    return (profile[:, 0] > 0) & (profile[:, 1] > 0) & (profile[:, 2] > 0)
+
+
+def twin_share(
+    words: np.ndarray[Any, Any], profile: np.ndarray[Any, Any], params: ScoringParams
+) -> float:
+    """How many twin-signature pairs are really two children, read from the data.
+
+    Records sharing surname and birth date (+ sex) fall into sides by first name. Twins are two
+    children, each recorded as often as any child: both sides hold two or more records about
+    as often as q**2, where q is the share of single-sided groups with two or more records.
+    A first name recorded differently for one child is a one-off: that side holds one record.
+    The observed count of two-by-two side pairs, against T * q**2 expected if all were twins,
+    bounds the twin share from above (Poisson, `twin_confidence`); no evidence means twins.
+    """
+    low, high = params.twin_share_bounds
+    index = np.flatnonzero(_present(profile))
+    if len(index) < 2:
+        return high
+    key = _segment_hashes(words[index], 6, 16)  # surname and date segments together
+    order, starts = _grouped(key, index)
+    ordinary, repeated, sides, both = twin_statistics(
+        words, profile, order, starts, params.twin_group_limit
+    )
+    if ordinary == 0 or sides == 0 or repeated == 0:
+        return high
+    expected_if_twins = sides * (repeated / ordinary) ** 2
+    share = _poisson_upper(int(both), params.twin_confidence) / expected_if_twins
+    return float(min(max(share, low), high))
+
+
+def estimate_m(
+    words: np.ndarray[Any, Any],
+    profile: np.ndarray[Any, Any],
+    u: np.ndarray[Any, Any],
+    twins: float,
+    sample: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]],
+    params: ScoringParams,
+) -> np.ndarray[Any, Any]:
+    """m for levels 0-6 of each field, from pairs that share the other two fields' values.
+
+    Two records with the same surname and birth date are nearly always one child, so their
+    first names show how registers record one child's first name (and likewise for each field).
+    What is not one child is taken out: twin-signature pairs in the share `twins`, and the pairs
+    expected to share both values by chance (agreement rates measured on the random pairs
+    `sample`, with u's level distribution). Names anchor the date only when rare (namesakes),
+    and a date anchors only when it is not a common, estimated one. Counts are blended with
+    `M_PRIOR`, so that small inputs keep the prior.
+    """
+    present = _present(profile)
+    hashes = [_segment_hashes(words, start, stop) for start, stop in SEGMENT_WORDS]
+    # a pair of names held by one identity has the information log2(population)
+    known = profile[:, 6][np.isfinite(profile[:, 6])]
+    rare_names = (known.max() if len(known) else 0.0) - math.log2(params.rare_names_holders)
+    a, b = sample
+    m = np.empty((FIELDS, MISSING))
+    for f in range(FIELDS):
+        one, two = (g for g in range(FIELDS) if g != f)
+        eligible = present.copy()
+        if f == 2:
+            eligible &= profile[:, 6] >= rare_names
+        else:
+            eligible &= profile[:, 5] >= params.common_date_information
+        index = np.flatnonzero(eligible)
+        counts = np.zeros(LEVELS)
+        if len(index) >= 2:
+            key = hashes[one][index] * np.uint64(0x9E3779B97F4A7C15) ^ hashes[two][index]
+            order, starts = _grouped(key, index)
+            found, twin_pairs = anchored_levels(
+                words, profile, order, starts, params.twin_group_limit, f
+            )
+            counts = found - twins * twin_pairs
+            both = eligible[a] & eligible[b]
+            if both.any():
+                chance = np.mean(hashes[one][a[both]] == hashes[one][b[both]]) * np.mean(
+                    hashes[two][a[both]] == hashes[two][b[both]]
+                )
+                expected = chance * len(index) * (len(index) - 1) / 2
+                shares = u[f, :MISSING] / u[f, :MISSING].sum()
+                counts[:MISSING] -= expected * shares
+        counts = np.clip(counts[:MISSING], 0.0, None)
+        m[f] = (counts + params.m_prior_pairs * M_PRIOR[f]) / (counts.sum() + params.m_prior_pairs)
+    return m
+
+
 def estimate_model(
     words: np.ndarray[Any, Any],
     profile: np.ndarray[Any, Any],
@@ -145,8 +282,10 @@ def estimate_model(
         u[f] += np.bincount(random_levels[:, f], minlength=LEVELS)
     u /= u.sum(axis=1, keepdims=True)
 
+    twins = twin_share(words, profile, params)
     m = np.empty((FIELDS, LEVELS))
-    m[:, :MISSING] = M_PRIOR * (1 - u[:, MISSING : MISSING + 1])
+    estimated = estimate_m(words, profile, u, twins, (a[keep], b[keep]), params)
+    m[:, :MISSING] = estimated * (1 - u[:, MISSING : MISSING + 1])
     m[:, MISSING] = u[:, MISSING]  # missingness tells nothing either way
     # Prior: each record has `duplicates_per_record` matching pairs among all n(n-1)/2 pairs.
     population = max(n, POPULATION_FLOOR)
@@ -155,14 +294,14 @@ def estimate_model(
     weights[:FIELDS] = np.clip(np.log2(m / u), -12.0, 12.0)
     weights[:FIELDS, 0] = np.log2(m[:, 0])  # the value's own frequency supplies u
     weights[:FIELDS, MISSING] = 0.0
+    # A pair links when its posterior probability of being one child reaches 0.5.
+    threshold = float(np.log2((1 - share) / share)) + params.threshold_bias
     weights[3, :6] = (
         params.swap_penalty,
-        params.twin_penalty,
+        threshold + math.log2((1 - twins) / twins),  # the most a twin-signature pair scores
         params.information_cap,
         params.common_date_information,
         params.common_date_factor,
         params.double_damage_penalty,
     )
-    # A pair links when its posterior probability of being one child reaches 0.5.
-    threshold = float(np.log2((1 - share) / share)) + params.threshold_bias
-    return ScoringModel(weights, threshold, share, m, u)
+    return ScoringModel(weights, threshold, share, twins, m, u)

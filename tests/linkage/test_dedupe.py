@@ -50,6 +50,35 @@ def test_it_keeps_twins_namesakes_and_siblings_apart() -> None:
     assert len(set(labels)) == 5
 
 
+def test_it_keeps_namesakes_apart_when_each_ones_date_recurs() -> None:
+    labels = _labels(
+        ("Lucas", "Peeters", "2015-04-19", "M"),
+        ("LUCAS", "PEETERS", "2015-04-19", "M"),
+        ("Lucas", "Peeters", "2015-04-28", "M"),
+        ("Lucas", "Peeters", "2015-04-28", "M"),
+        ("Noor", "Hashimi", "2014-03-02", "F"),
+        ("NOOR", "HASHIMI", "2014-03-02", "F"),
+        ("Noor", "Hakimi", "2014-03-02", "F"),
+        ("Noor", "Hakimi", "2014-03-02", "F"),
+    )
+    assert labels[0] == labels[1] != labels[2] == labels[3]
+    assert labels[4] == labels[5] != labels[6] == labels[7]
+
+
+def test_it_links_a_date_or_surname_mistyped_once() -> None:
+    labels = _labels(
+        ("Lucas", "Peeters", "2015-04-19", "M"),
+        ("LUCAS", "PEETERS", "2015-04-19", "M"),
+        ("Lucas", "Peeters", "2015-04-28", "M"),  # the day mistyped in one register
+        ("Noor", "Hashimi", "2014-03-02", "F"),
+        ("NOOR", "HASHIMI", "2014-03-02", "F"),
+        ("Noor", "Hakimi", "2014-03-02", "F"),  # the surname mistyped once
+    )
+    assert labels[0] == labels[1] == labels[2]
+    assert labels[3] == labels[4] == labels[5]
+    assert labels[0] != labels[3]
+
+
 def test_it_reaches_a_useful_quality_on_generated_records() -> None:
     records = make_records(1000, seed=2)
     raw = b"".join(

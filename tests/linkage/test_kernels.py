@@ -28,6 +28,8 @@ def test_it_scores_pairs_like_the_reference(words: np.ndarray, seed: int) -> Non
     words[1] = words[0]  # identical
     words[2, :6], words[2, 6:12] = words[0, 6:12], words[0, :6]  # swapped names
     words[3, :6] = 0  # missing first name
+    words[4, :12] = words[0, :12] & (words[4, :12] | np.uint64(0xFFFF0000FFFFFFFF))  # held in 0
+    words[5, 1:6], words[5, 8:16] = words[0, 1:6], words[0, 8:16]  # names nearly those of 0
     profile = record_profile(words)
     weights = estimate_model(words, profile).weights
     for i in range(len(words)):

@@ -286,7 +286,7 @@ def _candidates(
 
 
 _NO_PROFILE = np.zeros((1, 7))
-_NO_WEIGHTS = np.zeros((4, 8))
+_NO_WEIGHTS = np.zeros((5, 8))
 
 
 def _sorted_unique(values: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:

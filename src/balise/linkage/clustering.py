@@ -1,8 +1,10 @@
 """Clustering of scored pairs that does not chain unrelated children (docs/linkage.md §4).
 
 Edges are taken best first; two clusters merge only if the average score over all their cross
-pairs (scored on demand, not just the candidate edges) reaches the threshold and no cross pair
-is a clear contradiction (twins, namesakes). A single good link cannot pull a whole cluster in.
+pairs (scored on demand, not just the candidate edges) reaches the threshold, no cross pair
+is a clear contradiction, and no field holds a value repeated in each cluster that differs
+between them (namesakes and twins recorded several times). A single good link cannot pull a
+whole cluster in.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from balise.linkage.kernels import pair_score
+from balise.linkage.kernels import MISSING, SAME_DATE, pair_levels, pair_levels_many, pair_score
 
 
 @numba.njit(cache=True, nogil=True)
@@ -28,6 +30,76 @@ def _find(parent: Any, i: int) -> int:
 
 
 @numba.njit(cache=True, nogil=True)
+def _members(following: Any, start: int, limit: int) -> Any:
+    members = np.empty(limit, np.int64)
+    size = 0
+    x = start
+    while x != -1 and size < limit:
+        members[size] = x
+        size += 1
+        x = following[x]
+    return members[:size]
+
+
+@numba.njit(cache=True, nogil=True)
+def _confirmed(words: Any, counts: Any, members: Any, known_date: float) -> Any:
+    """Per member and field (first, last, date): is the value held exactly (level 0, names not
+    crossed) by another member? Dates count only when really known (information at least
+    `known_date` bits: not a common, estimated one)."""
+    size = members.shape[0]
+    confirmed = np.zeros((size, 3), np.bool_)
+    for i in range(size):
+        for j in range(i + 1, size):
+            levels = pair_levels(words, counts, members[i], members[j])
+            for f in range(3):
+                if f < 2 and (levels[f] != 0 or levels[3] == 1):
+                    continue
+                if f == 2:
+                    x, y = members[i], members[j]
+                    if min(counts[x, 5], counts[y, 5]) < known_date or levels[f] > 1:
+                        continue
+                    # the same date with sex missing on one side (not a partial date)
+                    if levels[f] == 1 and min(counts[x, 2], counts[y, 2]) < SAME_DATE * max(
+                        counts[x, 2], counts[y, 2]
+                    ):
+                        continue
+                confirmed[i, f] = True
+                confirmed[j, f] = True
+    return confirmed
+
+
+@numba.njit(cache=True, nogil=True)
+def _differ_repeatedly(
+    words: Any,
+    counts: Any,
+    following: Any,
+    start_a: int,
+    start_b: int,
+    least: Any,
+    known_date: float,
+    limit: int,
+) -> bool:
+    """Each cluster holds a value of one field in two or more records, and the two values
+    differ (at level `least[field]` or beyond): one child's records seldom repeat the same
+    error, two namesakes' or twins' records repeat their own values."""
+    members_a = _members(following, start_a, limit)
+    confirmed_a = _confirmed(words, counts, members_a, known_date)
+    if not confirmed_a.any():
+        return False
+    members_b = _members(following, start_b, limit)
+    confirmed_b = _confirmed(words, counts, members_b, known_date)
+    for i in range(members_a.shape[0]):
+        for j in range(members_b.shape[0]):
+            levels = pair_levels(words, counts, members_a[i], members_b[j])
+            for f in range(3):
+                if not (confirmed_a[i, f] and confirmed_b[j, f]):
+                    continue
+                if least[f] <= levels[f] < MISSING and (f == 2 or levels[3] == 0):
+                    return True
+    return False
+
+
+@numba.njit(cache=True, nogil=True)
 def _cluster(
     words: Any,
     counts: Any,
@@ -39,6 +111,8 @@ def _cluster(
     support_threshold: float,
     support_share: float,
     max_members: int,
+    recurring: Any,
+    known_date: float,
 ) -> Any:
     n = words.shape[0]
     parent = np.arange(n)
@@ -74,6 +148,10 @@ def _cluster(
             seen_a += 1
         if worst < veto or total < average_threshold * pairs or support < support_share * pairs:
             continue
+        if _differ_repeatedly(
+            words, counts, following, head[a], head[b], recurring, known_date, max_members
+        ):
+            continue
         if size[a] < size[b]:
             a, b = b, a
         parent[b] = a
@@ -100,13 +178,19 @@ def cluster_pairs(
     support_threshold: float = -np.inf,
     support_share: float = 0.0,
     max_members: int = 40,
+    recurring: tuple[int, int, int] = (MISSING, MISSING, MISSING),
+    known_date: float = np.inf,
 ) -> np.ndarray[Any, Any]:
     """Cluster labels (0..k-1, in order of first appearance) from pairs scoring >= threshold."""
     keep = scores >= threshold
-    order = np.argsort(-scores[keep], kind="stable")
+    # Records that agree exactly on every field go together first, so that each cluster's
+    # repeated values are known before clusters are compared; then best first.
+    levels = pair_levels_many(words, counts, left[keep], right[keep])
+    exact = (levels[:, :3] == 0).all(axis=1)
+    order = np.lexsort((-scores[keep], ~exact))
     roots = _cluster(
         words, counts, weights, left[keep][order], right[keep][order], average_threshold, veto,
-        support_threshold, support_share, max_members,
+        support_threshold, support_share, max_members, np.array(recurring, np.int64), known_date,
     )  # fmt: skip
     _, first, inverse = np.unique(roots, return_index=True, return_inverse=True)
     rank = np.empty(len(first), np.int64)

@@ -76,5 +76,7 @@ def dedupe_words(
         veto=params.scoring.veto,
         support_threshold=model.threshold - params.scoring.support_margin,
         support_share=params.scoring.support_share,
+        recurring=params.scoring.recurring_difference,
+        known_date=params.scoring.common_date_information,
     )
     return DedupeResult(labels, evaluated, int((scores >= model.threshold).sum()), model)

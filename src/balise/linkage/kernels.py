@@ -21,6 +21,10 @@ L0 = CURRENT.segment("last_name").offset // WORD_BITS
 D0, D1 = CURRENT.segment("birth_date_sex").offset // WORD_BITS, 4
 NAME_WORDS = F1
 DATE_WORDS = D1
+# A date segment with no more set bits than the sex token holds no date.
+SEX_BITS = CURRENT.k("sex")
+# A date segment inside another and holding this share of its bits lacks only the sex.
+SAME_DATE = 0.85
 
 # Agreement levels (docs/linkage.md): 0 best ... 6 worst, 7 missing.
 LEVELS = 8
@@ -107,8 +111,8 @@ def name_level(c: int, na: int, nb: int) -> int:
 
 @_jit
 def date_level(c: int, na: int, nb: int) -> int:
-    if na == 0 or nb == 0:
-        return MISSING
+    if na <= SEX_BITS or nb <= SEX_BITS:
+        return MISSING  # no date (at most the bits of the sex token): nothing to compare
     dice = 2.0 * c / (na + nb)
     if dice >= 0.95:
         return 0
@@ -157,7 +161,8 @@ def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
     names together. `weights` rows: first,
     last, date by level (level 0 holds log2 m, the value's frequency supplies u), then
     [swap penalty, twin cap (the most a twin-signature pair can score), information cap,
-    common-date information, common-date factor, double-damage penalty].
+    common-date information, common-date factor, double-damage penalty], then log2 m of the
+    first name at levels 1-3 and of the last name at levels 1-3.
     """
     # crossed names weigh one record's first name as a first name: fix the order
     a: Any = np.int64(i)
@@ -169,29 +174,43 @@ def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
     pi = profile[a]
     pj = profile[b]
     total = 0.0
-    names_info = 0.0
+    names = 0.0  # what the two names add
     for f in range(3):
         level = levels[f]
+        before = total
         if level == 0:
             # the crossed comparison pairs i's first name with j's last name and vice versa
             fj = f
             if swapped == 1 and f < 2:
                 fj = 1 - f
-            info = min(pi[3 + f], pj[3 + fj], weights[3, 2])
-            total += weights[f, 0] + info
-            if f < 2:
-                names_info += info
+            total += weights[f, 0] + min(pi[3 + f], pj[3 + fj], weights[3, 2])
+        elif f < 2 and 1 <= level <= 3:
+            # Names that nearly agree say at most how rare the name they share is: the shorter
+            # one when one holds the other (a dropped given name or particle), else the
+            # commoner one (two spellings of "Peeters" are no rarer than "Peeters").
+            fj = f
+            if swapped == 1:
+                fj = 1 - f
+            if level == 1:
+                held = pi[3 + f] if pi[f] <= pj[fj] else pj[3 + fj]
+            else:
+                held = min(pi[3 + f], pj[3 + fj])
+            bound = weights[4, 3 * f + level - 1] + min(held, weights[3, 2])
+            total += min(weights[f, level], bound)
         elif f == 2 and level != MISSING and min(pi[5], pj[5]) < weights[3, 3]:
             # one birth date is a common value (1 January of an estimated year): a
             # disagreement says less than between two dates that were really known
             total += weights[f, level] * weights[3, 4]
         else:
             total += weights[f, level]
+        if f < 2:
+            names += total - before
     if first == 0 and last == 0:
-        # both names agree: count them as the pair they form, if that pair is commoner
-        combined = min(pi[6], pj[6])
-        if combined < names_info:
-            total -= names_info - combined
+        # both names agree: together they say at most how rare the pair they form is (a
+        # first and a last name of one origin often go together)
+        ceiling = weights[0, 0] + weights[1, 0] + min(pi[6], pj[6])
+        if names > ceiling:
+            total -= names - ceiling
     if swapped == 1:
         total -= weights[3, 0]
     # A damaged name and a damaged date together: more often two different children with

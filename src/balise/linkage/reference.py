@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from balise.linkage.kernels import MISSING
+from balise.linkage.kernels import MISSING, SEX_BITS
 
 NAME_WORDS, DATE_WORDS = 6, 4
 F0, L0, D0 = 0, 6, 12
@@ -44,6 +44,8 @@ def name_level(c: int, na: int, nb: int) -> int:
 
 
 def date_level(c: int, na: int, nb: int) -> int:
+    if na <= SEX_BITS or nb <= SEX_BITS:
+        return MISSING  # the sex token alone: no date
     return _level(c, na, nb, (0.95, 0.65, 0.5, 0.35, 0.15), 1)
 
 
@@ -74,12 +76,22 @@ def pair_score(x: Any, y: Any, info_x: Any, info_y: Any, weights: Any) -> float:
     total = 0.0
     names_info = 0.0
     for field, level in enumerate((first, last, date)):
+        other = 1 - field if swapped and field < 2 else field
+        if field < 2 and 1 <= level <= 3:
+            bits_x = _bits(x, (F0, L0)[field], NAME_WORDS).bit_count()
+            bits_y = _bits(y, (F0, L0)[other], NAME_WORDS).bit_count()
+            if level == 1:
+                held = info_x[field] if bits_x <= bits_y else info_y[other]
+            else:
+                held = min(info_x[field], info_y[other])
+            bound = weights[4][3 * field + level - 1] + min(held, weights[3][2])
+            total += min(weights[field][level], bound)
+            continue
         if level != 0:
             common_date = min(info_x[2], info_y[2]) < weights[3][3]
             factor = weights[3][4] if field == 2 and level != MISSING and common_date else 1.0
             total += weights[field][level] * factor
             continue
-        other = 1 - field if swapped and field < 2 else field
         info = min(info_x[field], info_y[other], weights[3][2])
         total += weights[field][0] + info
         if field < 2:

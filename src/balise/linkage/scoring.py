@@ -24,6 +24,7 @@ import numpy as np
 from balise.linkage.kernels import (
     LEVELS,
     MISSING,
+    SEX_BITS,
     anchored_levels,
     pair_levels_many,
     segment_counts,
@@ -77,11 +78,14 @@ class ScoringParams:
     common_date_factor: float = 0.3
     # bits taken off when a name and the date are both damaged (levels 2-6) in one pair
     double_damage_penalty: float = 3.0
-    threshold_bias: float = -2.5  # bits added to the posterior-0.5 threshold
+    threshold_bias: float = -3.0  # bits added to the posterior-0.5 threshold
     merge_margin: float = 0.0  # clusters merge when their mean cross score >= threshold - this
     veto: float = 0.0  # ... and no cross pair scores below this (bits)
     support_margin: float = 4.0  # ... and enough cross pairs score >= threshold - this
     support_share: float = 0.0
+    # Clusters stay apart when each holds a value in two or more records and the two values
+    # differ at least at this level (first name, last name, known birth date; 7 = never).
+    recurring_difference: tuple[int, int, int] = (5, 3, 2)
     duplicates_per_record: float = 1.0  # prior: expected matching pairs per record
     random_pairs: int = 200_000
     seed: int = 7
@@ -89,7 +93,7 @@ class ScoringParams:
 
 @dataclass(frozen=True)
 class ScoringModel:
-    weights: np.ndarray[Any, Any]  # (4, 8), as read by kernels.pair_score
+    weights: np.ndarray[Any, Any]  # (5, 8), as read by kernels.pair_score
     threshold: float
     match_share: float
     twin_share: float  # estimated share of twin-signature pairs that are two children
@@ -141,7 +145,7 @@ def record_profile(words: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     present = np.concatenate([counts[:, 0] > 0, counts[:, 1] > 0])
     name_info = _information(names, present, np.concatenate([identity, identity]))
     profile[:, 3], profile[:, 4] = name_info[:n], name_info[n:]
-    profile[:, 5] = _information(date, counts[:, 2] > 0, identity)
+    profile[:, 5] = _information(date, counts[:, 2] > SEX_BITS, identity)
     both = (counts[:, 0] > 0) & (counts[:, 1] > 0)
     profile[:, 6] = _information(pair, both, identity)
     return profile
@@ -179,7 +183,7 @@ def _grouped(key: np.ndarray[Any, Any], index: np.ndarray[Any, Any]) -> tuple[An
 
 
 def _present(profile: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    return (profile[:, 0] > 0) & (profile[:, 1] > 0) & (profile[:, 2] > 0)
+    return (profile[:, 0] > 0) & (profile[:, 1] > 0) & (profile[:, 2] > SEX_BITS)
 
 
 def twin_share(
@@ -290,7 +294,7 @@ def estimate_model(
     # Prior: each record has `duplicates_per_record` matching pairs among all n(n-1)/2 pairs.
     population = max(n, POPULATION_FLOOR)
     share = params.duplicates_per_record * 2 / (population - 1)
-    weights = np.zeros((4, LEVELS))
+    weights = np.zeros((5, LEVELS))
     weights[:FIELDS] = np.clip(np.log2(m / u), -12.0, 12.0)
     weights[:FIELDS, 0] = np.log2(m[:, 0])  # the value's own frequency supplies u
     weights[:FIELDS, MISSING] = 0.0
@@ -304,4 +308,5 @@ def estimate_model(
         params.common_date_factor,
         params.double_damage_penalty,
     )
+    weights[4, :6] = np.log2(m[:2, 1:4]).ravel()  # names nearly agreeing, bounded by rarity
     return ScoringModel(weights, threshold, share, twins, m, u)

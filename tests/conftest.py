@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.conf import LazySettings
+from django.conf import LazySettings, settings
 from django.test import Client
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -103,6 +103,21 @@ def login_verified(client: Client, user: User) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def browser_sign_in(page: Page, live_server: LiveServer, user: User) -> None:
+    """Give the browser a signed-in, MFA-verified session for ``user``, and no other.
+
+    The page leaves for about:blank first: a request of an earlier page still in flight could
+    otherwise set the previous user's session cookie again after this one is added.
+    """
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    client = login_verified(Client(), user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
 
 
 @pytest.fixture

@@ -4,23 +4,11 @@ then a coordinator edits guidance and a recorder turns the answers into a situat
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from balise.accounts.models import User
 from tests.a11y import assert_no_serious_axe_violations
-from tests.conftest import Personas, login_verified
-
-
-def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
-    """Give the browser a signed-in, MFA-verified session cookie for ``user``."""
-    client = login_verified(Client(), user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
+from tests.conftest import Personas, browser_sign_in
 
 
 @pytest.mark.browser
@@ -83,7 +71,7 @@ def test_it_works_by_keyboard_on_a_phone_and_prints(page: Page, live_server: Liv
 def test_it_lets_a_coordinator_edit_and_a_recorder_record(
     page: Page, live_server: LiveServer, personas: Personas
 ) -> None:
-    sign_in(page, live_server, personas.admin)
+    browser_sign_in(page, live_server, personas.admin)
     page.goto(live_server.url + "/detection/guidance/")
     assert_no_serious_axe_violations(page)
     page.get_by_role("link", name="Danger immédiat, en", exact=False).click()
@@ -94,7 +82,7 @@ def test_it_lets_a_coordinator_edit_and_a_recorder_record(
     assert_no_serious_axe_violations(page)
 
     page.context.clear_cookies()
-    sign_in(page, live_server, personas.recorder_a)
+    browser_sign_in(page, live_server, personas.recorder_a)
     page.goto(live_server.url + "/detection/")
     page.select_option("#language-select", "en")
     page.get_by_role("button", name="Changer").click()

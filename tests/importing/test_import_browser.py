@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import LazySettings, settings
-from django.test import Client
+from django.conf import LazySettings
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -15,7 +14,7 @@ from balise.accounts.models import Organisation, OrgRole, Region, Sector
 from balise.jobs.services import run_queued
 from balise.situations.models import Situation
 from tests.a11y import assert_no_serious_axe_violations
-from tests.conftest import login_verified, make_user
+from tests.conftest import browser_sign_in, make_user
 from tests.importing.conftest import CORPUS
 
 
@@ -24,11 +23,7 @@ def _sign_in(page: Page, live_server: LiveServer) -> Organisation:
         name="SAJ Echo", sector=Sector.YOUTH_AID, region=Region.WALLONIA
     )
     user = make_user("echo@example.org", organisation=organisation, org_role=OrgRole.STEWARD)
-    client = login_verified(Client(), user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
+    browser_sign_in(page, live_server, user)
     return organisation
 
 

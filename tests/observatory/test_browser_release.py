@@ -6,25 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import LazySettings, settings
-from django.test import Client
+from django.conf import LazySettings
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from balise.accounts.models import User
 from balise.observatory.models import Release
 from tests.a11y import assert_no_serious_axe_violations
-from tests.conftest import Personas, login_verified
+from tests.conftest import Personas, browser_sign_in
 from tests.observatory.conftest import Network
-
-
-def sign_in(page: Page, live_server: LiveServer, user: User) -> None:
-    page.context.clear_cookies()
-    client = login_verified(Client(), user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
 
 
 @pytest.mark.browser
@@ -38,7 +28,7 @@ def test_it_drafts_approves_and_publishes_a_release(
     settings: LazySettings,
 ) -> None:
     settings.BALISE_JOBS_SYNC = True
-    sign_in(page, live_server, personas.analyst)
+    browser_sign_in(page, live_server, personas.analyst)
     page.goto(live_server.url + "/observatory/")
     expect(page.locator('[data-figure="children"]')).to_have_text("4")
     assert_no_serious_axe_violations(page)
@@ -62,7 +52,7 @@ def test_it_drafts_approves_and_publishes_a_release(
     page.goto(live_server.url + f"/statistics/{release.pk}/")
     expect(page.get_by_role("heading", level=1)).not_to_have_text("Balise 2025")  # a draft: 404
 
-    sign_in(page, live_server, analyst2)
+    browser_sign_in(page, live_server, analyst2)
     page.goto(live_server.url + f"/observatory/releases/{release.pk}/")
     page.get_by_role("button", name="Approuver et publier").click()
     expect(page).to_have_url(live_server.url + f"/statistics/{release.pk}/")

@@ -6,14 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Page
-from pytest_django.live_server_helper import LiveServer
 
 from balise.accounts.models import Organisation, OrgRole, Region, Sector, User
 from balise.linkage.secret import NetworkSecret, new_secret
-from tests.conftest import login_verified, make_user
+from tests.conftest import make_user
 
 
 @dataclass
@@ -32,14 +28,6 @@ def secret_file(tmp_path: Path) -> SecretFile:
     path = tmp_path / "network.secret.json"
     path.write_text(secret.dumps(), encoding="utf-8")
     return SecretFile(secret, path)
-
-
-def sign_in_browser(page: Page, live_server: LiveServer, user: User) -> None:
-    client = login_verified(Client(), user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
 
 
 def browser_recorder(email: str = "echo@example.org") -> User:

@@ -18,7 +18,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from balise.situations.models import Situation
 from tests.a11y import assert_no_serious_axe_violations
-from tests.privacy.conftest import SecretFile, browser_recorder, sign_in_browser
+from tests.conftest import browser_sign_in
+from tests.privacy.conftest import SecretFile, browser_recorder
 from tests.privacy.leaks import Sent, find_leaks, identity_needles, secret_needles
 
 BALISE = Path(sys.executable).with_name("balise")
@@ -95,7 +96,7 @@ def test_it_encodes_on_the_device_and_sends_no_identity(
     page: Page, live_server: LiveServer, secret_file: SecretFile, tmp_path: Path
 ) -> None:
     user = browser_recorder()
-    sign_in_browser(page, live_server, user)
+    browser_sign_in(page, live_server, user)
     requests = _capture(page)
 
     # Without the secret, the form says what to do and the identity inputs stay disabled.
@@ -185,7 +186,7 @@ def test_it_encodes_on_the_device_and_sends_no_identity(
 def test_it_takes_the_secret_from_a_file(
     page: Page, live_server: LiveServer, secret_file: SecretFile
 ) -> None:
-    sign_in_browser(page, live_server, browser_recorder())
+    browser_sign_in(page, live_server, browser_recorder())
     requests = _capture(page)
     page.goto(live_server.url + "/situations/device-secret/")
     page.set_input_files("#secret-file", str(secret_file.path))

@@ -12,7 +12,8 @@ from pytest_django.live_server_helper import LiveServer
 from balise.linkage.encode import Encoder
 from balise.situations.models import Situation
 from balise.situations.services import situation_create
-from tests.privacy.conftest import SecretFile, browser_recorder, sign_in_browser
+from tests.conftest import browser_sign_in
+from tests.privacy.conftest import SecretFile, browser_recorder
 
 ACCEPTED = [
     ("2011-05-04", "2011-05-04"),
@@ -46,7 +47,7 @@ def _type_birth_date(page: Page, text: str) -> None:
 def test_it_reads_birth_dates_as_professionals_write_them(
     page: Page, live_server: LiveServer, secret_file: SecretFile
 ) -> None:
-    sign_in_browser(page, live_server, browser_recorder())
+    browser_sign_in(page, live_server, browser_recorder())
     _store_secret(page, live_server, secret_file)
     page.goto(live_server.url + "/situations/new/")
     expect(page.locator("#identity-step")).to_have_attribute("data-state", "ready")
@@ -88,7 +89,7 @@ def test_it_flags_a_stored_encoding_from_another_key(
             "identity_key_id": "00000000000000ff",
         },
     )
-    sign_in_browser(page, live_server, user)
+    browser_sign_in(page, live_server, user)
     _store_secret(page, live_server, secret_file)
     page.goto(live_server.url + f"/situations/{situation.pk}/edit/")
     expect(page.locator("#identity-step")).to_have_attribute("data-state", "ready")

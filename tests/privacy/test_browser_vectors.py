@@ -13,7 +13,8 @@ from pytest_django.live_server_helper import LiveServer
 from balise.linkage.encode import Encoder
 from balise.linkage.normalise import InvalidField
 from balise.linkage.secret import loads_secret
-from tests.privacy.conftest import SecretFile, browser_recorder, sign_in_browser
+from tests.conftest import browser_sign_in
+from tests.privacy.conftest import SecretFile, browser_recorder
 
 VECTORS = Path(__file__).resolve().parents[2] / "src/balise/linkage/spec/vectors-v1.json"
 
@@ -68,7 +69,7 @@ def _tamper(route: Route) -> None:
 def test_it_refuses_a_module_that_does_not_match_its_hash(
     page: Page, live_server: LiveServer, secret_file: SecretFile, module: str
 ) -> None:
-    sign_in_browser(page, live_server, browser_recorder())
+    browser_sign_in(page, live_server, browser_recorder())
     page.goto(live_server.url + "/situations/device-secret/")
     expect(page.locator("#device-secret")).to_have_attribute("data-state", "missing")
 

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from balise.accounts.models import Organisation, OrgRole, Region, Sector
 from balise.audit.models import AuditEvent
 from balise.situations.models import Situation
-from tests.conftest import login_verified, make_user
+from tests.conftest import browser_sign_in, make_user
 
 
 def _sign_in(page: Page, live_server: LiveServer) -> Organisation:
@@ -19,11 +17,7 @@ def _sign_in(page: Page, live_server: LiveServer) -> Organisation:
         name="AMO Delta", sector=Sector.ASSOCIATION, region=Region.WALLONIA
     )
     user = make_user("delta@example.org", organisation=organisation, org_role=OrgRole.RECORDER)
-    client = login_verified(Client(), user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
+    browser_sign_in(page, live_server, user)
     return organisation
 
 

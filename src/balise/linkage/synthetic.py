@@ -195,6 +195,15 @@ SURNAME_PARTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]
     ),
 }  # fmt: skip
 
+# Share of names drawn from the common-name lists above (the rest are composed, rarer names).
+# Belgian shares follow Statbel: the top first name is given to about 1.1% of newborns of a sex
+# (Olivia, Noah: 580-650 of about 57,000 girls or 60,000 boys a year, 2019-2023) and the top
+# surname is held by 0.26% of residents (Peeters: 30,558 of 11.8 million on 1 January 2024), so
+# the list's head (8.8% of first names, 9.6% of surnames) is drawn that often. Migrant origins
+# keep lists that dominate: a few first names and patronymic surnames are very common there.
+COMMON_FIRST_NAME_SHARE = {"belgian": 0.125}
+COMMON_SURNAME_SHARE = {"belgian": 0.03}
+
 # Origins whose children more often arrive unaccompanied, with an estimated birth date.
 UNACCOMPANIED_RATE = {"eritrean": 0.6, "afghan": 0.6, "somali": 0.5, "syrian": 0.3}
 FOREIGN_SWAP_RATE = 0.10
@@ -260,7 +269,8 @@ _CODAS = {
 def _new_first_names(rng: random.Random, origin: str, sex: str, avoid: str = "") -> tuple[str, ...]:
     pool = ORIGINS[origin][sex]
     while True:
-        if rng.random() < 0.3:  # a rarer name, composed: registers hold thousands of first names
+        if rng.random() >= COMMON_FIRST_NAME_SHARE.get(origin, 0.7):
+            # a rarer name, composed: registers hold thousands of first names
             first = rng.choice(_ONSETS) + rng.choice(_CODAS[sex])
         else:
             first = _zipf_choice(rng, pool, 0.4)
@@ -275,7 +285,7 @@ def _new_first_names(rng: random.Random, origin: str, sex: str, avoid: str = "")
 
 def _surname(rng: random.Random, origin: str) -> str:
     parts = SURNAME_PARTS.get(origin)
-    if parts is None or rng.random() < 0.25:
+    if parts is None or rng.random() < COMMON_SURNAME_SHARE.get(origin, 0.25):
         return _zipf_choice(rng, ORIGINS[origin]["L"], 0.5)
     prefix, stem, ending = (rng.choice(p) for p in parts)
     return prefix + stem + ending

@@ -37,7 +37,7 @@ class BlockingParams:
     max_group: int = 40  # bigger buckets are split by the other bands, not enumerated
     # (up to this many records, times the bands): smaller inputs get more bands in every
     # family, cheap there, bringing the recall lost against all-pairs scoring under 0.5%.
-    band_factors: tuple[tuple[int, int], ...] = ((50_000, 8), (250_000, 2))
+    band_factors: tuple[tuple[int, int], ...] = ((50_000, 8), (250_000, 4))
     single_name_max_group: int = 40
     seed: int = 20260101
 

@@ -1,12 +1,13 @@
 """Fellegi-Sunter scoring estimated on the data being deduplicated (docs/linkage.md §3).
 
 * u (how often two different children agree at each level) is measured on random pairs;
-* m (how often one child's records agree at each level) is fixed from what registers do to an
-  identity (calibrated on the synthetic generator and FEBRL; EM on the candidate pairs was tried
-  and diverged where candidates are mostly matches);
+* m (how often one child's records agree at each level) is estimated per field on pairs that
+  share the other two fields' values (`estimate_m`), blended with a prior (EM on the candidate
+  pairs was tried and diverged where candidates are mostly matches);
 * the prior is one matching pair per record among all pairs, so the bar rises with the data size;
 * exact agreement is weighted by how rare the agreeing value is in the data (term frequency:
-  two "Mohamed" agree less tellingly than two "Gebremedhin"), read from the encodings alone;
+  two "Mohamed" agree less tellingly than two "Gebremedhin"), read from the encodings alone,
+  and near agreement at most as much as the name the two records share;
 * twins (same surname and birth date, clearly different first names): the independence
   assumption of Fellegi-Sunter would add surname and date agreement up into a link, so such a
   pair scores at most the odds, measured on the data (`twin_share`), that the pattern is one
@@ -33,7 +34,8 @@ from balise.linkage.kernels import (
 
 FIELDS = 3  # first name, last name, birth date + sex
 
-# Starting m probabilities for levels 0..6 (missing is handled apart), per field.
+# Prior m probabilities for levels 0..6 (missing is handled apart), per field: what registers
+# do to one identity (FEBRL and the generator); the data's own estimate is blended with it.
 M_PRIOR = np.array(
     [
         [0.70, 0.05, 0.06, 0.07, 0.05, 0.02, 0.04],

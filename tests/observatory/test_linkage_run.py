@@ -20,6 +20,11 @@ def test_it_counts_children_across_sectors(network: Network) -> None:
     assert run.spec_version == "1"
     assert set(run.quality) >= {"precision", "recall", "f1", "count_error"}
     assert "blocking" in run.parameters
+    run.refresh_from_db()
+    (estimated,) = run.parameters["estimated"]  # what the engine read from the 5 encodings
+    assert estimated["records"] == 5
+    assert estimated["twin_share"] == 0.98  # too few records to tell: twins stay apart
+    assert len(estimated["m"]) == len(estimated["u"]) == 3
     assert AuditEvent.objects.filter(action="observatory.linkage_run").count() == 1
 
 

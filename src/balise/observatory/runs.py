@@ -191,8 +191,9 @@ def children_interval(run: LinkageRun) -> dict[str, int] | None:
 
 def _cluster_groups(
     rows: Sequence[tuple[Any, ...]], params: Any, say: Progress
-) -> tuple[list[list[int]], int, int]:
-    """Groups of situation ids judged to be one child; candidate and link counts."""
+) -> tuple[list[list[int]], int, int, list[dict[str, Any]]]:
+    """Groups of situation ids judged to be one child; candidate and link counts; what the
+    engine read from each key's encodings (`estimated_model`)."""
     from balise.linkage.dedupe import dedupe_words, words_from_base64
 
     by_key: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
@@ -204,6 +205,7 @@ def _cluster_groups(
         else:
             groups.append([pk])
     candidates = links = 0
+    estimated: list[dict[str, Any]] = []
     for (version, _key), members in sorted(by_key.items()):
         if version != "1":
             # Unknown spec versions cannot be compared with anything: each is its own child.
@@ -213,6 +215,8 @@ def _cluster_groups(
         result = dedupe_words(words_from_base64(text for _, text in members), params)
         candidates += result.candidates
         links += result.links
+        if result.model is not None:
+            estimated.append(estimated_model(result.model, len(members)))
         clusters: dict[int, list[int]] = defaultdict(list)
         for (pk, _), label in zip(members, result.labels.tolist(), strict=True):
             clusters[int(label)].append(pk)
@@ -220,7 +224,20 @@ def _cluster_groups(
     for group in groups:
         group.sort()
     groups.sort(key=lambda g: g[0])
-    return groups, candidates, links
+    return groups, candidates, links, estimated
+
+
+def estimated_model(model: Any, records: int) -> dict[str, Any]:
+    """The scoring parameters the engine read from the data (docs/linkage.md §3), for the run's
+    record: the link threshold, the share of twin-signature pairs taken for twins, and the m
+    and u probabilities by field (first name, last name, birth date) and agreement level."""
+    return {
+        "records": records,
+        "threshold_bits": round(float(model.threshold), 3),
+        "twin_share": round(float(model.twin_share), 4),
+        "m": [[round(float(v), 5) for v in row] for row in model.m],
+        "u": [[round(float(v), 5) for v in row] for row in model.u],
+    }
 
 
 def stable_ids(
@@ -317,7 +334,8 @@ def linkage_run(
             rows.append(row)
             if len(rows) % _BATCH == 0:
                 say(len(rows), None, None)
-        groups, candidates, links = _cluster_groups(rows, params, say)
+        groups, candidates, links, estimated = _cluster_groups(rows, params, say)
+        run.parameters = {**run.parameters, "estimated": estimated}
         previous = dict(ChildCluster.objects.values_list("situation_id", "cluster"))
         ids, kept = stable_ids(groups, previous, run.pk)
         cluster_of = {pk: cid for group, cid in zip(groups, ids, strict=True) for pk in group}

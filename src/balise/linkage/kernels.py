@@ -450,6 +450,34 @@ def twin_statistics(words: Any, profile: Any, order: Any, starts: Any, largest: 
 
 
 @_jit
+def _recurring_sides(words: Any, profile: Any, order: Any, a: int, size: int) -> bool:
+    """Do the group's records fall into two or more dates (level 2 or beyond apart), each held
+    by two or more records?"""
+    parent = np.arange(size)
+    for x in range(size):
+        for y in range(x + 1, size):
+            if pair_levels(words, profile, order[a + x], order[a + y])[2] <= 1:
+                rx = x
+                while parent[rx] != rx:
+                    rx = parent[rx]
+                ry = y
+                while parent[ry] != ry:
+                    ry = parent[ry]
+                parent[max(rx, ry)] = min(rx, ry)
+    members = np.zeros(size, np.int64)
+    for x in range(size):
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        members[root] += 1
+    repeated = 0
+    for x in range(size):
+        if members[x] >= 2:
+            repeated += 1
+    return repeated >= 2
+
+
+@_jit
 def anchored_levels(
     words: Any, profile: Any, order: Any, starts: Any, largest: int, field: int
 ) -> Any:
@@ -465,6 +493,8 @@ def anchored_levels(
         size = starts[g + 1] - a
         if size < 2 or size > largest:
             continue
+        if field == 2 and _recurring_sides(words, profile, order, a, size):
+            continue  # namesakes: two or more dates, each held by two or more records
         for x in range(size):
             for y in range(x + 1, size):
                 levels = pair_levels(words, profile, order[a + x], order[a + y])

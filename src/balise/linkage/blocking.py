@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,16 @@ from typing import Any
 import numba
 import numpy as np
 
-from balise.linkage.kernels import D0, DATE_WORDS, F0, L0, NAME_WORDS, pair_score, popcount64
+from balise.linkage.kernels import (
+    D0,
+    DATE_WORDS,
+    F0,
+    L0,
+    NAME_WORDS,
+    pair_score,
+    popcount64,
+    segment_counts,
+)
 
 NAME_BITS = NAME_WORDS * 64
 DATE_BITS = DATE_WORDS * 64
@@ -37,7 +45,7 @@ class BlockingParams:
     max_group: int = 40  # bigger buckets are split by the other bands, not enumerated
     # (up to this many records, times the bands): smaller inputs get more bands in every
     # family, cheap there, bringing the recall lost against all-pairs scoring under 0.5%.
-    band_factors: tuple[tuple[int, int], ...] = ((50_000, 8), (250_000, 4))
+    band_factors: tuple[tuple[int, int], ...] = ((50_000, 8), (250_000, 4), (1_000_000, 2))
     single_name_max_group: int = 40
     seed: int = 20260101
 
@@ -56,18 +64,15 @@ def _segment_minhash(row: Any, first_word: int, n_words: int, perm: Any, out: An
             value ^= low
 
 
-@numba.njit(cache=True, nogil=True, parallel=True)
-def _minhashes(words: Any, name_perm: Any, date_perm: Any) -> Any:
-    """MinHashes of the first-name, last-name and date segments (names share permutations)."""
+@numba.njit(cache=True, nogil=True)
+def _minhashes(words: Any, first_word: int, n_words: int, perm: Any) -> Any:
+    """MinHashes of one segment for the given permutations (a band's columns only: computing
+    them band by band keeps memory to one band's columns per thread, not all of them)."""
     n = words.shape[0]
-    first = np.full((n, name_perm.shape[0]), _EMPTY, np.uint16)
-    last = np.full((n, name_perm.shape[0]), _EMPTY, np.uint16)
-    date = np.full((n, date_perm.shape[0]), _EMPTY, np.uint16)
-    for i in numba.prange(n):
-        _segment_minhash(words[i], F0, NAME_WORDS, name_perm, first[i])
-        _segment_minhash(words[i], L0, NAME_WORDS, name_perm, last[i])
-        _segment_minhash(words[i], D0, DATE_WORDS, date_perm, date[i])
-    return first, last, date
+    out = np.full((n, perm.shape[0]), _EMPTY, np.uint16)
+    for i in range(n):
+        _segment_minhash(words[i], first_word, n_words, perm, out[i])
+    return out
 
 
 def _band_key(columns: np.ndarray[Any, Any], band: int) -> np.ndarray[Any, Any]:
@@ -177,27 +182,33 @@ def _candidates(
         )
     rng = np.random.default_rng(params.seed)
     rn, rd = params.name_date_rows
-    hn = max(
-        params.name_date_bands * rn,
-        params.name_bands * params.name_rows,
-        params.single_name_bands * params.single_name_rows,
-        1,
+    pn, pd = params.date_rows
+    # Name MinHash columns come in chunks of `width` (a pooled-names band): the other families
+    # take theirs from the same chunks, so each column is computed once.
+    width = params.name_rows
+    if rn > width or params.single_name_rows > width or width % pn:
+        raise ValueError("name rows of every family must fit in one pooled-names band")
+    per_chunk = width // pn
+    chunks = max(
+        params.name_bands,
+        params.name_date_bands,
+        params.single_name_bands,
+        -(-params.date_bands // per_chunk),
     )
+    hn = max(chunks * width, 1)
     hd = max(params.name_date_bands * rd, params.date_bands * params.date_rows[1], 1)
     name_perm = np.stack([rng.permutation(NAME_BITS) for _ in range(hn)]).astype(np.uint16)
     date_perm = np.stack([rng.permutation(DATE_BITS) for _ in range(hd)]).astype(np.uint16)
-    first, last, date = _minhashes(words, name_perm, date_perm)
 
-    def both(columns: slice) -> np.ndarray[Any, Any]:
-        """MinHash of the pooled name positions (swap-invariant), computed per band."""
-        pooled: np.ndarray[Any, Any] = np.minimum(first[:, columns], last[:, columns])
-        return pooled
+    def _minhashes_of(first_word: int, columns: slice) -> np.ndarray[Any, Any]:
+        return _minhashes(words, first_word, NAME_WORDS, name_perm[columns])  # type: ignore[no-any-return]
 
-    has_first = first[:, 0] != _EMPTY
-    has_last = last[:, 0] != _EMPTY
-    has_date = date[:, 0] != _EMPTY
+    def date(columns: slice) -> np.ndarray[Any, Any]:
+        return _minhashes(words, D0, DATE_WORDS, date_perm[columns])  # type: ignore[no-any-return]
+
+    counts = segment_counts(words)
+    has_first, has_last, has_date = counts[:, 0] > 0, counts[:, 1] > 0, counts[:, 2] > 0
     rows = np.concatenate([np.arange(n), np.arange(n)])
-    pn, pd = params.date_rows
     evaluated = [0]
 
     def _pairs_of(
@@ -221,53 +232,54 @@ def _candidates(
 
     rs = params.single_name_rows
 
-    def name_date_band(band: int) -> np.ndarray[Any, Any]:
+    def name_date_band(band: int, first: Any, last: Any) -> np.ndarray[Any, Any]:
         # Family 1: either name (first or last, so swaps and a missing first name still meet)
         # with the birth date; every record enters each band twice.
-        names = slice(band * rn, (band + 1) * rn)
-        dates = date[:, band * rd : (band + 1) * rd]
+        dates = date(slice(band * rd, (band + 1) * rd))
         keys = np.concatenate(
             [
-                _band_key(np.concatenate([first[:, names], dates], axis=1), band),
-                _band_key(np.concatenate([last[:, names], dates], axis=1), band),
+                _band_key(np.concatenate([first, dates], axis=1), band),
+                _band_key(np.concatenate([last, dates], axis=1), band),
             ]
         )
         valid = np.concatenate([has_first & has_date, has_last & has_date])
         return _pairs_of(keys, valid, rows, params.max_group)
 
-    def names_band(band: int) -> np.ndarray[Any, Any]:
+    def names_band(band: int, pooled: Any) -> np.ndarray[Any, Any]:
         # Family 2: both names together, stronger, for missing or estimated birth dates.
-        cols = both(slice(band * params.name_rows, (band + 1) * params.name_rows))
         valid = has_first | has_last
-        return _pairs_of(_band_key(cols, 1000 + band), valid, rows[:n], params.max_group)
+        return _pairs_of(_band_key(pooled, 1000 + band), valid, rows[:n], params.max_group)
 
-    def single_name_band(band: int) -> np.ndarray[Any, Any]:
+    def single_name_band(band: int, first: Any, last: Any) -> np.ndarray[Any, Any]:
         # Family 3: one name alone (either segment, so swaps meet), for names not common.
-        names = slice(band * rs, (band + 1) * rs)
-        keys = np.concatenate(
-            [_band_key(first[:, names], 2000 + band), _band_key(last[:, names], 2000 + band)]
-        )
+        keys = np.concatenate([_band_key(first, 2000 + band), _band_key(last, 2000 + band)])
         valid = np.concatenate([has_first, has_last])
         return _pairs_of(keys, valid, rows, params.single_name_max_group)
 
-    def date_band(band: int) -> np.ndarray[Any, Any]:
+    def date_band(band: int, pooled: Any) -> np.ndarray[Any, Any]:
         # Family 4: the birth date with loosely similar names (both names damaged, date intact).
-        cols = np.concatenate(
-            [
-                both(slice(band * pn, (band + 1) * pn)),
-                date[:, hd - (band + 1) * pd : hd - band * pd],
-            ],
-            axis=1,
-        )
+        cols = np.concatenate([pooled, date(slice(hd - (band + 1) * pd, hd - band * pd))], axis=1)
         valid = (has_first | has_last) & has_date
         return _pairs_of(_band_key(cols, 3000 + band), valid, rows[:n], params.max_group)
 
-    jobs: list[tuple[Callable[[int], np.ndarray[Any, Any]], int]] = [
-        *((name_date_band, b) for b in range(params.name_date_bands)),
-        *((names_band, b) for b in range(params.name_bands)),
-        *((single_name_band, b) for b in range(params.single_name_bands)),
-        *((date_band, b) for b in range(params.date_bands)),
-    ]
+    def chunk(index: int) -> np.ndarray[Any, Any]:
+        """Every band that draws its name MinHashes from columns [index * width, + width):
+        each column is computed once, by one thread, and dropped after use."""
+        columns = slice(index * width, (index + 1) * width)
+        first, last = _minhashes_of(F0, columns), _minhashes_of(L0, columns)
+        pooled = np.minimum(first, last)
+        found = []
+        if index < params.name_bands:
+            found.append(names_band(index, pooled))
+        if index < params.name_date_bands:
+            found.append(name_date_band(index, first[:, :rn], last[:, :rn]))
+        if index < params.single_name_bands:
+            found.append(single_name_band(index, first[:, :rs], last[:, :rs]))
+        for band in range(index * per_chunk, min((index + 1) * per_chunk, params.date_bands)):
+            at = (band - index * per_chunk) * pn
+            found.append(date_band(band, pooled[:, at : at + pn]))
+        return _sorted_unique(np.concatenate(found))
+
     # Sorting and the compiled grouping release the GIL: bands run in parallel threads.
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         merged = np.empty(0, np.int64)
@@ -275,9 +287,9 @@ def _candidates(
         pending_size = 0
         # Bands overlap heavily (a true pair turns up in most of them): fold them into the
         # running union whenever they add up, so memory follows the union, not the sum.
-        for chunk in pool.map(lambda job: job[0](job[1]), jobs):
-            pending.append(chunk)
-            pending_size += len(chunk)
+        for found in pool.map(chunk, range(chunks)):
+            pending.append(found)
+            pending_size += len(found)
             if pending_size > max(len(merged), 4 * n):
                 merged = _sorted_unique(np.concatenate([merged, *pending]))
                 pending, pending_size = [], 0

@@ -395,6 +395,34 @@ def pair_levels_many(words: Any, profile: Any, left: Any, right: Any) -> Any:
 
 
 @_jit
+def _sides(words: Any, profile: Any, order: Any, a: int, size: int, field: int, split: int) -> Any:
+    """How many records each side of group order[a:a + size] holds (zeros for non-roots).
+
+    Records whose `field` is not clearly different (level below `split`; for first names, or
+    crossed) are joined into one side.
+    """
+    parent = np.arange(size)
+    for x in range(size):
+        for y in range(x + 1, size):
+            levels = pair_levels(words, profile, order[a + x], order[a + y])
+            if levels[field] < split or (field == 0 and levels[3] == 1):
+                rx = x
+                while parent[rx] != rx:
+                    rx = parent[rx]
+                ry = y
+                while parent[ry] != ry:
+                    ry = parent[ry]
+                parent[max(rx, ry)] = min(rx, ry)
+    members = np.zeros(size, np.int64)
+    for x in range(size):
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        members[root] += 1
+    return members
+
+
+@_jit
 def twin_statistics(words: Any, profile: Any, order: Any, starts: Any, largest: int) -> Any:
     """Counts behind `scoring.twin_share`, over groups of records sharing surname and date.
 
@@ -413,33 +441,9 @@ def twin_statistics(words: Any, profile: Any, order: Any, starts: Any, largest: 
         size = starts[g + 1] - a
         if size > largest:
             continue
-        parent = np.arange(size)
-        for x in range(size):
-            for y in range(x + 1, size):
-                first, _last, _date, swapped = pair_levels(
-                    words, profile, order[a + x], order[a + y]
-                )
-                if first < 5 or swapped == 1:
-                    rx = x
-                    while parent[rx] != rx:
-                        rx = parent[rx]
-                    ry = y
-                    while parent[ry] != ry:
-                        ry = parent[ry]
-                    parent[max(rx, ry)] = min(rx, ry)
-        members = np.zeros(size, np.int64)
-        for x in range(size):
-            root = x
-            while parent[root] != root:
-                root = parent[root]
-            members[root] += 1
-        roots = 0
-        repeated = 0
-        for x in range(size):
-            if members[x] > 0:
-                roots += 1
-                if members[x] >= 2:
-                    repeated += 1
+        members = _sides(words, profile, order, a, size, 0, 5)
+        roots = int((members > 0).sum())
+        repeated = int((members >= 2).sum())
         if roots == 1:
             ordinary += 1
             ordinary_repeated += repeated
@@ -447,34 +451,6 @@ def twin_statistics(words: Any, profile: Any, order: Any, starts: Any, largest: 
             sides += roots * (roots - 1) // 2
             sides_repeated += repeated * (repeated - 1) // 2
     return ordinary, ordinary_repeated, sides, sides_repeated
-
-
-@_jit
-def _recurring_sides(words: Any, profile: Any, order: Any, a: int, size: int) -> bool:
-    """Do the group's records fall into two or more dates (level 2 or beyond apart), each held
-    by two or more records?"""
-    parent = np.arange(size)
-    for x in range(size):
-        for y in range(x + 1, size):
-            if pair_levels(words, profile, order[a + x], order[a + y])[2] <= 1:
-                rx = x
-                while parent[rx] != rx:
-                    rx = parent[rx]
-                ry = y
-                while parent[ry] != ry:
-                    ry = parent[ry]
-                parent[max(rx, ry)] = min(rx, ry)
-    members = np.zeros(size, np.int64)
-    for x in range(size):
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        members[root] += 1
-    repeated = 0
-    for x in range(size):
-        if members[x] >= 2:
-            repeated += 1
-    return repeated >= 2
 
 
 @_jit
@@ -493,7 +469,7 @@ def anchored_levels(
         size = starts[g + 1] - a
         if size < 2 or size > largest:
             continue
-        if field == 2 and _recurring_sides(words, profile, order, a, size):
+        if field == 2 and (_sides(words, profile, order, a, size, 2, 2) >= 2).sum() >= 2:
             continue  # namesakes: two or more dates, each held by two or more records
         for x in range(size):
             for y in range(x + 1, size):

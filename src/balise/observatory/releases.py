@@ -30,6 +30,7 @@ from balise.disclosure import (
     Table,
     audit_release,
     build_release,
+    primary_suppressions,
     protect_release,
     release_from_json,
     release_to_json,
@@ -134,6 +135,37 @@ def metadata(
     }
 
 
+def _tabulate(
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    period: int,
+    tables: Sequence[str],
+    geography: str,
+    age_bands: str,
+    threshold: int,
+    title: str,
+    run: LinkageRun,
+    status: str,
+) -> ProtectedRelease:
+    """The chosen tables of ``period`` tabulated from ``rows``, nothing withheld yet."""
+    specs = table_specs(period=period, tables=tables, geography=geography, age_bands=age_bands)
+    return build_release(
+        specs,
+        rows,
+        metadata=metadata(
+            title=title,
+            period=period,
+            tables=[s.name for s in specs],
+            geography=geography,
+            age_bands=age_bands,
+            threshold=threshold,
+            run=run,
+            status=status,
+        ),
+        rules=DisclosureRules(threshold=threshold),
+    )
+
+
 def build(
     *,
     period: int,
@@ -157,22 +189,16 @@ def build(
     rows = period_rows(period)
     if not rows:
         raise ReleaseError(f"no situation was detected in {period}: nothing to release")
-    specs = table_specs(period=period, tables=tables, geography=geography, age_bands=age_bands)
-    rules = DisclosureRules(threshold=threshold)
-    draft = build_release(
-        specs,
+    draft = _tabulate(
         rows,
-        metadata=metadata(
-            title=title or f"Balise {period}",
-            period=period,
-            tables=[s.name for s in specs],
-            geography=geography,
-            age_bands=age_bands,
-            threshold=threshold,
-            run=run,
-            status=status,
-        ),
-        rules=rules,
+        period=period,
+        tables=tables,
+        geography=geography,
+        age_bands=age_bands,
+        threshold=threshold,
+        title=title or f"Balise {period}",
+        run=run,
+        status=status,
     )
     releases = published_releases()
     earlier = earlier_protected(releases)
@@ -355,63 +381,38 @@ def release_approve(*, actor: User, release: Release) -> Release:
         raise ReleaseError("another release was published since the preview: compute it again")
     if release.mode == Release.Mode.DP:
         return dp_approve(actor=actor, release=release)
-    specs = table_specs(
-        period=release.period,
-        tables=release.tables,
-        geography=release.geography,
-        age_bands=release.age_bands,
-    )
-    rules = DisclosureRules(threshold=release.threshold)
-    meta = metadata(
-        title=release.title,
+    tabulated = _tabulate(
+        period_rows(release.period),
         period=release.period,
         tables=release.tables,
         geography=release.geography,
         age_bands=release.age_bands,
         threshold=release.threshold,
+        title=release.title,
         run=run,
         status="published",
     )
-    tabulated = build_release(specs, period_rows(release.period), metadata=meta, rules=rules)
+    # Withhold the previewed pattern. The audit needs each withheld cell's reason to know the
+    # protection it demands: take them from a fresh primary pass, the complement is
+    # "secondary"; a primary cell outside the pattern means the data changed since the preview.
     pattern: Mapping[str, list[list[str]]] = preview.get("pattern", {})
-    protected = ProtectedRelease(
-        metadata=meta | {"id": release.pk},
-        tables=tuple(
+    rules = tabulated.rules
+    tables = []
+    for t in tabulated.tables:
+        primary = primary_suppressions(t, rules)
+        withheld = {tuple(k) for k in pattern.get(t.name, [])}
+        if any(k not in withheld for k in primary):
+            raise ReleaseError("the data changed since the preview: compute it again")
+        tables.append(
             Table(
                 spec=t.spec,
                 values=t.values,
-                suppressed={tuple(k): "unknown" for k in pattern.get(t.name, [])},
+                suppressed={k: primary.get(k, "secondary") for k in withheld},
             )
-            for t in tabulated.tables
-        ),
-        rules=rules,
-    )
-    # The audit needs each withheld cell's reason to know the protection it demands; take them
-    # from a fresh primary pass, the complement is "secondary".
-    from balise.disclosure import primary_suppressions
-
+        )
     protected = ProtectedRelease(
-        metadata=protected.metadata,
-        tables=tuple(
-            Table(
-                spec=t.spec,
-                values=t.values,
-                suppressed={
-                    k: primary_suppressions(t, rules).get(k, "secondary") for k in t.suppressed
-                },
-            )
-            for t in protected.tables
-        ),
-        rules=rules,
+        metadata={**tabulated.metadata, "id": release.pk}, tables=tuple(tables), rules=rules
     )
-    missing = [
-        (t.name, k)
-        for t in protected.tables
-        for k in primary_suppressions(t, rules)
-        if k not in t.suppressed
-    ]
-    if missing:
-        raise ReleaseError("the data changed since the preview: compute it again")
     report = audit_release(protected, earlier=earlier_protected(releases))
     if not report.passed:
         raise ReleaseError("the independent audit found a disclosure: the release stays a draft")

@@ -3,31 +3,15 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from balise.linkage.secret import NetworkSecret
+from tests.cli.conftest import balise
 
 HEADER = "record_id,first_name,last_name,birth_date,sex\n"
 GOOD = "r1,Emma,Peeters,2010-10-10,F\n"
-
-
-def balise(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "balise.cli.main", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-@pytest.fixture
-def secret(tmp_path: Path) -> Path:
-    path = tmp_path / "network.secret"
-    path.write_text(NetworkSecret(bytes(32)).dumps(), "utf-8")
-    return path
 
 
 def assert_refused(result: subprocess.CompletedProcess[str], folder: Path, *words: str) -> None:

@@ -6,14 +6,13 @@ import base64
 import csv
 import json
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from balise.linkage.normalise import clean, first_name_forms, last_name_forms
 from balise.linkage.secret import NetworkSecret
+from tests.cli.conftest import balise
 
 HEADER = "record_id,first_name,last_name,birth_date,sex,sector,notes\n"
 ROWS = [
@@ -24,22 +23,6 @@ ROWS = [
     "a5,Muhammad,Elamrani,2008,M,reception_centre,",
     "a6,El Amrani,Mohamed,2008-01-01,M,youth_aid,",
 ]
-
-
-def balise(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "balise.cli.main", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-@pytest.fixture
-def secret(tmp_path: Path) -> Path:
-    path = tmp_path / "network.secret"
-    path.write_text(NetworkSecret(bytes(range(7, 39))).dumps(), "utf-8")
-    return path
 
 
 @pytest.fixture

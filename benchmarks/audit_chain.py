@@ -12,10 +12,9 @@ memory, so the ratios show what the database and the serialised appends cost.
 from __future__ import annotations
 
 import argparse
-import os
-import tempfile
 import time
-from pathlib import Path
+
+from _django import setup
 
 
 def main() -> None:
@@ -23,13 +22,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=5000)
     args = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="balise-bench-")
-    os.environ.setdefault("BALISE_SQLITE_PATH", str(Path(folder) / "bench.sqlite3"))
-    os.environ.setdefault("BALISE_VAR_DIR", folder)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "balise.settings")
-    import django
-
-    django.setup()
+    setup("balise-bench-")
     from django.core.management import call_command
     from django.db import connection
 

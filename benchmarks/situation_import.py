@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import argparse
 import base64
-import os
 import random
-import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
+
+from _django import setup
 
 FORMS = [
     "csam",
@@ -64,17 +62,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    folder = tempfile.mkdtemp(prefix="balise-bench-")
-    os.environ.setdefault("BALISE_SQLITE_PATH", str(Path(folder) / "bench.sqlite3"))
-    os.environ.setdefault("BALISE_VAR_DIR", folder)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "balise.settings")
-    # Python puts this folder first on sys.path, where benchmarks/statistics.py would shadow the
-    # standard library module that Django's SQLite backend imports.
-    here = Path(__file__).resolve().parent
-    sys.path[:] = [p for p in sys.path if p and Path(p).resolve() != here]
-    import django
-
-    django.setup()
+    setup("balise-bench-")
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import translation

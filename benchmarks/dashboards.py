@@ -1,7 +1,7 @@
 """Dashboard query latency over N synthetic situations (p50 and p95 per query, target p95 < 300 ms).
 
-    scripts/with_postgres.py -- .venv/bin/python benchmarks/statistics.py [--situations 1000000]
-    .venv/bin/python benchmarks/statistics.py --situations 100000      # SQLite, temporary file
+    scripts/with_postgres.py -- .venv/bin/python benchmarks/dashboards.py [--situations 1000000]
+    .venv/bin/python benchmarks/dashboards.py --situations 100000      # SQLite, temporary file
 
 Migrates a fresh database (PostgreSQL when DATABASE_URL is set), then loads N synthetic situations
 as the observatory stores them after a linkage run (``observatory_statfact``: one row per
@@ -17,20 +17,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
-import sys
-import tempfile
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-# This file's name shadows the standard library's `statistics` (which Django's SQLite backend
-# imports) when it runs as a script: drop its folder from the import path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+from _django import setup
 
 TARGET_MS = 300.0
 
@@ -178,13 +172,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    folder = tempfile.mkdtemp(prefix="balise-stats-")
-    os.environ.setdefault("BALISE_SQLITE_PATH", str(Path(folder) / "bench.sqlite3"))
-    os.environ.setdefault("BALISE_VAR_DIR", folder)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "balise.settings")
-    import django
-
-    django.setup()
+    setup("balise-stats-")
     from django.core.management import call_command
     from django.db import connection
     from django.utils import translation

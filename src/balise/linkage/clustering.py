@@ -70,23 +70,14 @@ def _confirmed(words: Any, counts: Any, members: Any, known_date: float) -> Any:
 
 @numba.njit(cache=True, nogil=True)
 def _differ_repeatedly(
-    words: Any,
-    counts: Any,
-    following: Any,
-    start_a: int,
-    start_b: int,
-    least: Any,
-    known_date: float,
-    limit: int,
+    words: Any, counts: Any, members_a: Any, members_b: Any, least: Any, known_date: float
 ) -> bool:
     """Each cluster holds a value of one field in two or more records, and the two values
     differ (at level `least[field]` or beyond): one child's records seldom repeat the same
     error, two namesakes' or twins' records repeat their own values."""
-    members_a = _members(following, start_a, limit)
     confirmed_a = _confirmed(words, counts, members_a, known_date)
     if not confirmed_a.any():
         return False
-    members_b = _members(following, start_b, limit)
     confirmed_b = _confirmed(words, counts, members_b, known_date)
     for i in range(members_a.shape[0]):
         for j in range(members_b.shape[0]):
@@ -108,8 +99,6 @@ def _cluster(
     right: Any,
     average_threshold: float,
     veto: float,
-    support_threshold: float,
-    support_share: float,
     max_members: int,
     recurring: Any,
     known_date: float,
@@ -125,32 +114,20 @@ def _cluster(
         b = _find(parent, right[e])
         if a == b:
             continue
+        members_a = _members(following, head[a], max_members)
+        members_b = _members(following, head[b], max_members)
         total = 0.0
-        pairs = 0
-        support = 0
         worst = np.inf
-        x = head[a]
-        seen_a = 0
-        while x != -1 and seen_a < max_members and worst >= veto:
-            y = head[b]
-            seen_b = 0
-            while y != -1 and seen_b < max_members:
+        for x in members_a:
+            for y in members_b:
                 s = pair_score(words, counts, x, y, weights)
                 total += s
-                pairs += 1
-                if s >= support_threshold:
-                    support += 1
-                if s < worst:
-                    worst = s
-                y = following[y]
-                seen_b += 1
-            x = following[x]
-            seen_a += 1
-        if worst < veto or total < average_threshold * pairs or support < support_share * pairs:
+                worst = min(worst, s)
+            if worst < veto:
+                break
+        if worst < veto or total < average_threshold * members_a.shape[0] * members_b.shape[0]:
             continue
-        if _differ_repeatedly(
-            words, counts, following, head[a], head[b], recurring, known_date, max_members
-        ):
+        if _differ_repeatedly(words, counts, members_a, members_b, recurring, known_date):
             continue
         if size[a] < size[b]:
             a, b = b, a
@@ -175,8 +152,6 @@ def cluster_pairs(
     threshold: float,
     average_threshold: float,
     veto: float,
-    support_threshold: float = -np.inf,
-    support_share: float = 0.0,
     max_members: int = 40,
     recurring: tuple[int, int, int] = (MISSING, MISSING, MISSING),
     known_date: float = np.inf,
@@ -190,7 +165,7 @@ def cluster_pairs(
     order = np.lexsort((-scores[keep], ~exact))
     roots = _cluster(
         words, counts, weights, left[keep][order], right[keep][order], average_threshold, veto,
-        support_threshold, support_share, max_members, np.array(recurring, np.int64), known_date,
+        max_members, np.array(recurring, np.int64), known_date,
     )  # fmt: skip
     _, first, inverse = np.unique(roots, return_index=True, return_inverse=True)
     rank = np.empty(len(first), np.int64)

@@ -74,8 +74,6 @@ def dedupe_words(
         threshold=model.threshold,
         average_threshold=model.threshold - params.scoring.merge_margin,
         veto=params.scoring.veto,
-        support_threshold=model.threshold - params.scoring.support_margin,
-        support_share=params.scoring.support_share,
         recurring=params.scoring.recurring_difference,
         known_date=params.scoring.common_date_information,
     )

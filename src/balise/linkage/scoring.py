@@ -83,8 +83,6 @@ class ScoringParams:
     threshold_bias: float = -3.0  # bits added to the posterior-0.5 threshold
     merge_margin: float = 0.0  # clusters merge when their mean cross score >= threshold - this
     veto: float = 0.0  # ... and no cross pair scores below this (bits)
-    support_margin: float = 4.0  # ... and enough cross pairs score >= threshold - this
-    support_share: float = 0.0
     # Clusters stay apart when each holds a value in two or more records and the two values
     # differ at least at this level (first name, last name, known birth date; 7 = never).
     recurring_difference: tuple[int, int, int] = (5, 3, 2)

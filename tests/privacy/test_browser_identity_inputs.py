@@ -14,6 +14,7 @@ from balise.situations.models import Situation
 from balise.situations.services import situation_create
 from tests.conftest import browser_sign_in
 from tests.privacy.conftest import SecretFile, browser_recorder
+from tests.situations.conftest import valid_data
 
 ACCEPTED = [
     ("2011-05-04", "2011-05-04"),
@@ -77,17 +78,11 @@ def test_it_flags_a_stored_encoding_from_another_key(
     situation: Situation = situation_create(
         actor=user,
         organisation=user.organisation,
-        data={
-            "detection_month": "2025-03",
-            "arrondissement": "21000",
-            "gender": "girl",
-            "citizenship_group": "non_eu",
-            "forms": ["prostitution"],
-            "status": "presumed",
-            "identity_encoding": base64.b64encode(bytes(128)).decode(),
-            "identity_version": "1",
-            "identity_key_id": "00000000000000ff",
-        },
+        data=valid_data(
+            identity_encoding=base64.b64encode(bytes(128)).decode(),
+            identity_version="1",
+            identity_key_id="00000000000000ff",
+        ),
     )
     browser_sign_in(page, live_server, user)
     _store_secret(page, live_server, secret_file)

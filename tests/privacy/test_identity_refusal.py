@@ -18,19 +18,13 @@ from balise.jobs.models import Job
 from balise.situations.models import Situation
 from balise.situations.services import situation_create
 from tests.conftest import Personas
+from tests.situations.conftest import valid_data
 
 SignIn = Callable[[User], Client]
 
 # Values that must never show up in an audit event or a log line.
 VALUES = {"first_name": "Aïcha", "nom": "Vandenbroeckhoven", "geboortedatum": "2011-05-04"}
-SITUATION = {
-    "detection_month": "2025-03",
-    "arrondissement": "21000",
-    "gender": "girl",
-    "citizenship_group": "non_eu",
-    "forms": ["prostitution"],
-    "status": "presumed",
-}
+SITUATION = valid_data()
 
 
 def _record(user: User) -> Situation:

@@ -3,7 +3,6 @@ the form comes back with an error elsewhere, the stored key shown when editing."
 
 from __future__ import annotations
 
-import base64
 import re
 from collections.abc import Callable
 
@@ -13,21 +12,11 @@ from balise.accounts.models import User
 from balise.situations.models import Situation
 from balise.situations.services import situation_create
 from tests.conftest import Personas
+from tests.situations.conftest import VALID_ENCODING, VALID_KEY_ID, valid_data
 
 SignIn = Callable[[User], Client]
-ENCODING = base64.b64encode(bytes(range(128))).decode()
-KEY_ID = "0123456789abcdef"
-FORM = {
-    "detection_month": "2025-03",
-    "arrondissement": "21000",
-    "gender": "girl",
-    "citizenship_group": "non_eu",
-    "forms": ["prostitution"],
-    "status": "presumed",
-    "identity_encoding": ENCODING,
-    "identity_version": "1",
-    "identity_key_id": KEY_ID,
-}
+ENCODING, KEY_ID = VALID_ENCODING, VALID_KEY_ID
+FORM = valid_data(identity_encoding=ENCODING, identity_version="1", identity_key_id=KEY_ID)
 
 
 def _identity_area(html: str) -> str:

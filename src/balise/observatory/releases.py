@@ -135,6 +135,17 @@ def metadata(
     }
 
 
+def _run_and_rows(period: int) -> tuple[LinkageRun, list[dict[str, Any]]]:
+    """The latest linkage run and the facts of ``period``; a clear error when either is missing."""
+    run = latest_run()
+    if run is None:
+        raise ReleaseError("no linkage run yet: run `balise linkage run` first")
+    rows = period_rows(period)
+    if not rows:
+        raise ReleaseError(f"no situation was detected in {period}: nothing to release")
+    return run, rows
+
+
 def _tabulate(
     rows: Sequence[Mapping[str, Any]],
     *,
@@ -183,12 +194,7 @@ def build(
     unknown = sorted(set(tables) - set(TABLE_KEYS))
     if unknown or not tables:
         raise ReleaseError(f"unknown or no tables: {', '.join(unknown) or 'none chosen'}")
-    run = latest_run()
-    if run is None:
-        raise ReleaseError("no linkage run yet: run `balise linkage run` first")
-    rows = period_rows(period)
-    if not rows:
-        raise ReleaseError(f"no situation was detected in {period}: nothing to release")
+    run, rows = _run_and_rows(period)
     draft = _tabulate(
         rows,
         period=period,
@@ -509,12 +515,7 @@ def build_dp(
         raise ReleaseError("differential privacy needs the optional OpenDP dependency")
     if epsilon <= 0:
         raise ReleaseError("epsilon must be positive")
-    run = latest_run()
-    if run is None:
-        raise ReleaseError("no linkage run yet: run `balise linkage run` first")
-    rows = period_rows(period)
-    if not rows:
-        raise ReleaseError(f"no situation was detected in {period}: nothing to release")
+    run, rows = _run_and_rows(period)
     specs = table_specs(period=period, geography=geography, age_bands=age_bands)
     sectors = [entry.code for entry in vocabulary("sectors")]
     specs.append(

@@ -11,6 +11,7 @@ from django.conf import LazySettings, settings
 from django.test import Client
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp import models as otp_totp_models
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -49,6 +50,35 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
         real_connect(self, address)  # type: ignore[arg-type]  # address as given
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+class OtpClock:
+    """django-otp's clock in tests: a fixed instant that only the test moves on.
+
+    TOTP codes change every 30 seconds; a code computed from the wall clock and checked a moment
+    later falls in another time step whenever the window turns in between (and django-otp then
+    records a drift that refuses the next code). Frozen, every code is the one the server expects.
+    """
+
+    STEP = 30  # django-otp's default, the one Balise's devices use
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_015.0  # the middle of a time step, far from a boundary
+
+    def time(self) -> float:
+        return self.now
+
+    def advance(self, steps: int = 1) -> None:
+        self.now += steps * self.STEP
+
+
+@pytest.fixture(autouse=True)
+def otp_clock(monkeypatch: pytest.MonkeyPatch) -> OtpClock:
+    """Freeze the clock TOTP verification reads (also in the live server's thread)."""
+    clock = OtpClock()
+    # django-otp's TOTPDevice reads ``time.time()`` through its module's ``time`` name.
+    monkeypatch.setattr(otp_totp_models, "time", clock)
+    return clock
 
 
 @dataclass

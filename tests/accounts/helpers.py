@@ -4,20 +4,27 @@ from __future__ import annotations
 
 from django.test import Client
 from django.urls import reverse
-from django_otp.oath import totp
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp import models as otp_totp_models
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balise.accounts.models import User
 from balise.audit.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, OtpClock
 
 
-def code_for(device: TOTPDevice, steps_ahead: int = 0) -> str:
-    """The code an authenticator app shows now (or ``steps_ahead`` periods later)."""
-    value = totp(
-        device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=steps_ahead
-    )
-    return f"{value:0{device.digits}d}"
+def code_for_key(key: bytes, *, step: int = 30, t0: int = 0, digits: int = 6) -> str:
+    """The code an authenticator app shows at the tests' frozen TOTP clock (``otp_clock``)."""
+    clock = otp_totp_models.time
+    assert isinstance(clock, OtpClock), "the otp_clock fixture must freeze django-otp's clock"
+    generator = TOTP(key, step=step, t0=t0, digits=digits)
+    generator.time = clock.time()
+    return f"{generator.token():0{digits}d}"
+
+
+def code_for(device: TOTPDevice) -> str:
+    """The code ``device``'s authenticator app shows at the frozen clock."""
+    return code_for_key(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
 
 
 def authenticator(user: User) -> TOTPDevice:

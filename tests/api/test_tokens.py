@@ -14,14 +14,14 @@ from tests.conftest import Personas
 
 
 def test_it_stores_only_a_digest(personas: Personas) -> None:
-    token, raw = token_create(user=personas.recorder_a, label="sync", expires_in_days=None)
+    token, raw = token_create(user=personas.recorder_a, label="sync", expires_in_days=30)
     assert raw.startswith(f"bal_{token.prefix}_")
     secret = raw.split("_", 2)[2]
     assert secret not in token.digest
     assert len(token.digest) == 64
-    assert token.expires_at is None
+    assert (token.expires_at - token.created_at).days == 30
     event = AuditEvent.objects.get(action="api_token.create")
-    assert event.details == {"prefix": token.prefix, "expires_in_days": None}
+    assert event.details == {"prefix": token.prefix, "expires_in_days": 30}
     assert secret not in str(event.details)
 
 

@@ -26,6 +26,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balise.accounts.models import Invitation, OrgRole, User
+from balise.api.tokens import RevokeReason, tokens_revoke_all
 from balise.audit.models import AuditEvent
 from balise.audit.services import record_event
 
@@ -282,6 +283,8 @@ def member_deactivate(*, actor: User, member: User, request: HttpRequest | None 
     record_event(
         "member.deactivated", request=request, actor=actor, object_type="user", object_id=member.pk
     )
+    # Reactivating the account later must not bring its old tokens back.
+    tokens_revoke_all(user=member, reason=RevokeReason.DEACTIVATED, actor=actor, request=request)
 
 
 @transaction.atomic
@@ -302,6 +305,7 @@ def member_reset_mfa(*, actor: User, member: User, request: HttpRequest | None =
     record_event(
         "member.mfa_reset", request=request, actor=actor, object_type="user", object_id=member.pk
     )
+    tokens_revoke_all(user=member, reason=RevokeReason.MFA_RESET, actor=actor, request=request)
 
 
 # --- The person's own account ------------------------------------------------------------------
@@ -314,6 +318,23 @@ def user_logout_everywhere(*, user: User, request: HttpRequest | None = None) ->
     user.save(update_fields=["session_epoch"])
     user.refresh_from_db(fields=["session_epoch"])
     record_event("auth.logout_everywhere", request=request, actor=user)
+    tokens_revoke_all(user=user, reason=RevokeReason.LOGOUT_EVERYWHERE, request=request)
+
+
+@transaction.atomic
+def user_password_changed(*, user: User, reset: bool, request: HttpRequest | None = None) -> None:
+    """Record a new password (changed signed in, or reset by email) and revoke the API tokens.
+
+    Django's forms set the password and the new hash ends every other session; a token is not
+    a session, so it is revoked here.
+    """
+    record_event(
+        "auth.password_reset_completed" if reset else "auth.password_changed",
+        request=request,
+        actor=user,
+    )
+    reason = RevokeReason.PASSWORD_RESET if reset else RevokeReason.PASSWORD_CHANGED
+    tokens_revoke_all(user=user, reason=reason, request=request)
 
 
 def totp_device_pending(*, user: User) -> TOTPDevice:

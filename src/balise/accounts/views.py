@@ -24,6 +24,7 @@ from django.contrib.auth.views import (
     redirect_to_login,
 )
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
@@ -287,10 +288,11 @@ def password_change(request: HttpRequest) -> HttpResponse:
         request, data=request.POST if request.method == "POST" else None
     )
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        with transaction.atomic():  # the new password and the revoked tokens go together
+            user = form.save()
+            services.user_password_changed(user=user, reset=False, request=request)
         # Other sessions die with the old password hash; this one continues under a new key.
         update_session_auth_hash(request, user)
-        record_event("auth.password_changed", request=request, actor=user)
         messages.success(request, _("Your password has been changed."))
         return redirect("accounts:account")
     return render(request, "accounts/password_change.html", {"form": form})
@@ -329,8 +331,9 @@ class BalisePasswordResetConfirmView(PasswordResetConfirmView):
     post_reset_login = False  # the next sign-in asks for the password and the second factor
 
     def form_valid(self, form: SetPasswordForm[Any]) -> HttpResponse:
-        response = super().form_valid(form)
-        record_event("auth.password_reset_completed", request=self.request, actor=form.user)
+        with transaction.atomic():  # the new password and the revoked tokens go together
+            response = super().form_valid(form)
+            services.user_password_changed(user=form.user, reset=True, request=self.request)
         return response
 
 

@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 EXPIRY_CHOICES = [
     ("30", _("30 days")),
     ("90", _("90 days")),
-    ("365", _("One year")),
-    ("never", _("Never (revoke it yourself)")),
+    ("365", _("One year")),  # the longest: MAX_LIFETIME_DAYS in balise.api.tokens
 ]
 
 
@@ -21,6 +20,5 @@ class TokenCreateForm(forms.Form):
     )
     expires = forms.ChoiceField(label=_("Expires after"), choices=EXPIRY_CHOICES, initial="90")
 
-    def expires_in_days(self) -> int | None:
-        value = self.cleaned_data["expires"]
-        return None if value == "never" else int(value)
+    def expires_in_days(self) -> int:
+        return int(self.cleaned_data["expires"])

@@ -32,7 +32,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("prefix"), max_length=16, unique=True)
     digest = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
-    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
 
@@ -50,4 +50,4 @@ class ApiToken(models.Model):
         now = now or timezone.now()
         if self.revoked_at is not None:
             return False
-        return self.expires_at is None or self.expires_at > now
+        return self.expires_at > now

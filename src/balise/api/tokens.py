@@ -24,6 +24,18 @@ TOKEN_PREFIX = "bal_"  # noqa: S105 - the public marker of Balise tokens, not a 
 # Writing last_used_at on every call would turn each read into a write; once a minute is enough.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 MAX_TOKENS_PER_USER = 20
+# Every token expires: a forgotten one stops working on its own (no "never").
+MAX_LIFETIME_DAYS = 365
+
+
+class RevokeReason:
+    """Why tokens were revoked together: events that change who may act as the account."""
+
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an audit reason, not a secret
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - an audit reason, not a secret
+    LOGOUT_EVERYWHERE = "logout_everywhere"
+    MFA_RESET = "mfa_reset"
+    DEACTIVATED = "deactivated"
 
 
 def _digest(secret: str) -> str:
@@ -31,17 +43,22 @@ def _digest(secret: str) -> str:
 
 
 def token_create(
-    *, user: Any, label: str, expires_in_days: int | None, request: HttpRequest | None = None
+    *, user: Any, label: str, expires_in_days: int, request: HttpRequest | None = None
 ) -> tuple[ApiToken, str]:
     """A new token for ``user``; the clear text is returned once and never stored."""
+    if not 1 <= expires_in_days <= MAX_LIFETIME_DAYS:
+        raise ValueError(f"a token lives 1 to {MAX_LIFETIME_DAYS} days, not {expires_in_days}")
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
-    expires_at = (
-        timezone.now() + timedelta(days=expires_in_days) if expires_in_days is not None else None
-    )
+    now = timezone.now()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=user, label=label, prefix=prefix, digest=_digest(secret), expires_at=expires_at
+            user=user,
+            label=label,
+            prefix=prefix,
+            digest=_digest(secret),
+            created_at=now,
+            expires_at=now + timedelta(days=expires_in_days),
         )
         record_event(
             "api_token.create",
@@ -67,6 +84,35 @@ def token_revoke(*, token: ApiToken, request: HttpRequest | None = None) -> None
             object_id=token.pk,
             details={"prefix": token.prefix},
         )
+
+
+def tokens_revoke_all(
+    *, user: Any, reason: str, actor: Any = None, request: HttpRequest | None = None
+) -> int:
+    """Revoke every token of ``user`` not yet revoked, one audit event each; how many.
+
+    Called by the accounts services when the account's credentials change hands or lose trust
+    (password changed or reset, "log out everywhere", second factor reset, deactivation): a token
+    made under the old credentials must not outlive them.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        live = list(
+            ApiToken.objects.select_for_update().filter(user_id=user.pk, revoked_at__isnull=True)
+        )
+        for token in live:
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            record_event(
+                "api_token.revoke",
+                request=request,
+                actor=actor if actor is not None else user,
+                organisation_id=getattr(user, "organisation_id", None),
+                object_type="api_token",
+                object_id=token.pk,
+                details={"prefix": token.prefix, "reason": reason},
+            )
+    return len(live)
 
 
 def token_authenticate(raw: str) -> ApiToken | None:

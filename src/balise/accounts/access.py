@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
+from django_otp import user_has_device
 
 from balise.accounts.models import OrgRole, PlatformRole, User
 
@@ -26,10 +27,17 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 def mfa_satisfied(request: HttpRequest) -> bool:
-    if not settings.REQUIRE_MFA:
-        return True
+    """The session passed the second factor, or none is due.
+
+    Where MFA is optional (the demo), a person who enrolled a factor is still asked for it on
+    every page: otherwise browsing past the code page would skip it.
+    """
     is_verified = getattr(request.user, "is_verified", None)
-    return bool(is_verified and is_verified())
+    if is_verified and is_verified():
+        return True
+    if settings.REQUIRE_MFA:
+        return False
+    return not user_has_device(request.user, confirmed=True)
 
 
 def _deny(request: HttpRequest, reason: str) -> None:

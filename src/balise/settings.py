@@ -158,7 +158,9 @@ CSRF_COOKIE_HTTPONLY = True
 # Lockout and throttling (django-axes): 5 failures lock the account for 30 minutes.
 AXES_FAILURE_LIMIT = env_int("BALISE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
-AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address", "user_agent"]]
+# Per account, and per client address alone: the User-Agent is the client's to choose, so keying
+# on it too would let one client dodge the limit by changing it at each guess.
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"

@@ -129,11 +129,23 @@ def test_it_locks_out_one_client_guessing_across_many_accounts(
     assert response.status_code == 429
 
 
+def test_it_locks_out_a_client_that_changes_its_browser_name_at_each_guess(
+    personas: Personas,
+) -> None:
+    # The per-client limit keys on the address alone: a new User-Agent is not a new client.
+    for i in range(5):
+        guesser = Client(HTTP_USER_AGENT=f"browser {i}")
+        guesser.post(LOGIN, {"username": f"guess{i}@example.org", "password": "wrong password"})
+    fresh = Client(HTTP_USER_AGENT="yet another browser")
+    response = fresh.post(LOGIN, {"username": personas.recorder_a.email, "password": PASSWORD})
+    assert response.status_code == 429
+
+
 def test_it_lets_another_person_in_while_one_account_is_locked(personas: Personas) -> None:
-    attacker = Client(HTTP_USER_AGENT="attacker")
+    attacker = Client(REMOTE_ADDR="192.0.2.10")
     for i in range(5):
         attacker.post(LOGIN, {"username": personas.recorder_a.email, "password": f"bad {i}"})
-    colleague = Client(HTTP_USER_AGENT="colleague")
+    colleague = Client(REMOTE_ADDR="192.0.2.20")
     assert sign_in_password(colleague, personas.steward_a.email).startswith("/accounts/mfa/")
 
 

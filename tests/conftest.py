@@ -30,6 +30,16 @@ def _language_isolated() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Rate-limit counts kept in the (per-process) cache never carry over from another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_hashing(settings: LazySettings) -> None:
     # Argon2 is deliberately slow; tests that check hashing itself switch it back on.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -155,6 +155,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# The detection aid's PDF summary: per client an hour, and drawn at once per server process.
+# The counts live in the cache (never a database row: anonymous use stores nothing). The local
+# memory cache counts per process; several server processes multiply the hourly figure.
+DETECTION_PDF_PER_HOUR = env_int("BALISE_DETECTION_PDF_PER_HOUR", 20)
+DETECTION_PDF_CONCURRENCY = env_int("BALISE_DETECTION_PDF_CONCURRENCY", 2)
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Lockout and throttling (django-axes): 5 failures lock the account for 30 minutes.
 AXES_FAILURE_LIMIT = env_int("BALISE_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours

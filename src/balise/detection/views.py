@@ -28,6 +28,7 @@ from balise.detection.pdf import render_pdf
 from balise.detection.rule import BANDS, Assessment, Level, Recency, evaluate
 from balise.detection.selectors import current_guidance, guidance_history, guidance_overview
 from balise.detection.services import guidance_update
+from balise.detection.throttle import WINDOW_SECONDS, pdf_allowed, pdf_slot
 from balise.taxonomy.loader import active_language
 
 
@@ -141,6 +142,14 @@ def checklist(request: HttpRequest) -> HttpResponse:
     return render(request, "detection/result.html", _result_context(request, catalogue, form))
 
 
+def _pdf_refused(request: HttpRequest, *, busy: bool) -> HttpResponse:
+    """429 with a page that says why and what to do (printing the result needs no PDF)."""
+    context = {"busy": busy, "per_hour": settings.DETECTION_PDF_PER_HOUR}
+    response = render(request, "detection/pdf_limited.html", context, status=429)
+    response["Retry-After"] = "10" if busy else str(WINDOW_SECONDS)
+    return response
+
+
 @require_POST
 @never_cache
 def summary_pdf(request: HttpRequest) -> HttpResponse:
@@ -150,9 +159,14 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         context = _checklist_context(catalogue, form)
         return render(request, "detection/checklist.html", context, status=400)
-    context = _result_context(request, catalogue, form)
-    context["language"] = active_language()
-    pdf = render_pdf(request, "detection/summary_pdf.html", context)
+    with pdf_slot() as free:
+        if not free:
+            return _pdf_refused(request, busy=True)
+        if not pdf_allowed(request):
+            return _pdf_refused(request, busy=False)
+        context = _result_context(request, catalogue, form)
+        context["language"] = active_language()
+        pdf = render_pdf(request, "detection/summary_pdf.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="balise-detection-summary.pdf"'
     return response

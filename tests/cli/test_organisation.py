@@ -106,6 +106,25 @@ def test_it_dedupes_into_children(tmp_path: Path, secret: Path, identities: Path
     assert label["a5"] == label["a6"]  # transliteration, swapped names, estimated date
 
 
+def test_it_writes_a_summary_with_the_children_interval(
+    tmp_path: Path, secret: Path, identities: Path
+) -> None:
+    out, clusters, summary = tmp_path / "out.csv", tmp_path / "c.csv", tmp_path / "s.json"
+    balise("encode", "--secret", secret, "--input", identities, "--output", out)
+    result = balise("dedupe", "--input", out, "--output", clusters, "--summary", summary)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(summary.read_text("utf-8"))
+    assert document["records"] == 6
+    assert document["clusters"] == len({r["cluster"] for r in read_csv(clusters)}) == 4
+    low, high = document["children_interval_90"]
+    assert low <= document["children_estimate"] <= high
+    assert low >= 1
+    assert high <= 6
+    assert "posterior" in document["method"]
+    assert "90% interval" in result.stderr
+    assert balise("dedupe", "--input", out, "--output", clusters).returncode == 0
+
+
 def test_it_qualifies_ids_that_collide_across_files(
     tmp_path: Path, secret: Path, identities: Path
 ) -> None:

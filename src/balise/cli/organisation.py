@@ -11,6 +11,7 @@ import argparse
 import binascii
 import csv
 import datetime as dt
+import json
 import os
 import sys
 import tempfile
@@ -356,9 +357,14 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
     progress.done(f"{len(records.ids)} records")
     ids = records.output_ids()
     words = records.words()
-    stages = Progress("link", 3, total >= PROGRESS_MIN_BYTES)
-    step = {"candidates": 0, "scores": 1, "clusters": 2}
-    result = dedupe_words(words, progress=lambda stage: stages.update(step[stage], stage, True))
+    stages = Progress("link", 4 if args.summary else 3, total >= PROGRESS_MIN_BYTES)
+    step = {"candidates": 0, "scores": 1, "clusters": 2, "interval": 3}
+    summary = Path(args.summary) if args.summary else None
+    result = dedupe_words(
+        words,
+        progress=lambda stage: stages.update(step[stage], stage, True),
+        interval=summary is not None,
+    )
     stages.done("done")
     with atomic_output(output) as sink:
         writer = csv.writer(sink, lineterminator="\n")
@@ -366,6 +372,10 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
         labels = result.labels + 1
         for record_id, label in zip(ids, labels.tolist(), strict=True):
             writer.writerow([record_id, label])
+    if summary is not None and result.children is not None:
+        with atomic_output(summary) as sink:
+            json.dump(result.children.summary(), sink, indent=2)
+            sink.write("\n")
     clusters = int(result.labels.max()) + 1 if len(result.labels) else 0
     note = (
         " (ids qualified by file name: they collide across inputs)"
@@ -377,6 +387,13 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
         f"pairs, {result.links} links; written to {output}{note}",
         file=sys.stderr,
     )
+    if result.children is not None:
+        children = result.children
+        print(
+            f"about {children.estimate} children (90% interval {children.low}-{children.high});"
+            f" summary written to {summary}",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -403,6 +420,10 @@ def add_subcommands(subparsers: Any) -> None:
         "--input", required=True, nargs="+", help="one or more outputs of `balise encode`"
     )
     dedupe.add_argument("--output", required=True, help="CSV record_id,cluster to write")
+    dedupe.add_argument(
+        "--summary",
+        help="JSON to write: records, clusters, children_estimate, children_interval_90, method",
+    )
     dedupe.set_defaults(handler=cmd_dedupe)
 
 

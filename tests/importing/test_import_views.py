@@ -166,3 +166,20 @@ def test_it_refuses_wrong_methods(
     job = _upload(client, "belgian_bom.csv")
     response = getattr(client, method)(url.format(pk=job.pk))
     assert response.status_code == 405
+
+
+def test_it_sends_a_large_file_with_cr_line_endings_to_the_background(
+    personas: Personas, signed_in: SignIn, settings: LazySettings
+) -> None:
+    # Old Mac exports end lines with CR alone; the size estimate must count them as rows.
+    settings.BALISE_JOBS_SYNC = False
+    settings.BALISE_JOBS_RUNNER = "worker"
+    settings.BALISE_IMPORT_SYNC_ROWS = 1
+    content = corpus("belgian_bom.csv").replace(b"\r\n", b"\n").replace(b"\n", b"\r")
+    assert b"\n" not in content
+    job = _upload(signed_in(personas.steward_a), "mac.csv", content)
+    assert job.status == Job.Status.QUEUED
+    assert run_queued() == 1
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert (job.progress_done, job.progress_total) == (2, 2)

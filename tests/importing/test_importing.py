@@ -15,6 +15,7 @@ from balise.audit.models import AuditEvent
 from balise.situations.importing import (
     ImportRefused,
     decode_text,
+    estimate_rows,
     issues_csv,
     neutralise,
     sniff_delimiter,
@@ -428,3 +429,16 @@ def test_it_checks_with_a_constant_number_of_queries(personas: Personas) -> None
     with CaptureQueriesContext(connection) as many:
         assert run(_csv(*rows), personas.steward_a, apply=False)["ok"] is True
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"])
+def test_it_estimates_rows_whatever_the_line_endings(newline: bytes) -> None:
+    content = newline.join([HEADER.encode(), *(_row(f"R{i}").encode() for i in range(50))])
+    assert estimate_rows(content + newline) == 51  # header + rows: never fewer than the rows
+
+
+def test_it_reads_a_csv_with_cr_line_endings(personas: Personas) -> None:
+    content = _csv(_row("R1"), _row("R2")).replace(b"\r\n", b"\r")
+    result = run(content, personas.steward_a)
+    assert result["ok"] is True, result
+    assert Situation.objects.count() == 2

@@ -248,7 +248,7 @@ def decode_text(content: bytes) -> tuple[str, str]:
 
 
 def _bad_encoding(content: bytes, exc: UnicodeDecodeError) -> ImportRefused:
-    line = content[: exc.start].count(b"\n") + 1
+    line = _line_breaks(content[: exc.start]) + 1
     return ImportRefused(
         [
             _file_issue(
@@ -278,7 +278,7 @@ def sniff_delimiter(first_line: str) -> str:
 
 def read_csv(content: bytes, *, max_rows: int) -> Table:
     text, encoding = decode_text(content)
-    first_line = text.split("\n", 1)[0]
+    first_line = text.partition("\n")[0].partition("\r")[0]  # LF, CRLF or CR alone
     delimiter = sniff_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
@@ -394,7 +394,13 @@ def estimate_rows(content: bytes) -> int:
         except zipfile.BadZipFile:
             return 0
         return unpacked // 200  # a situation row is several hundred bytes of sheet XML
-    return content.count(b"\n")
+    return _line_breaks(content)
+
+
+def _line_breaks(content: bytes) -> int:
+    """Line breaks in a text file whatever its convention: LF, CRLF, or CR alone (old Mac
+    exports, which Python's CSV reader splits on too)."""
+    return max(content.count(b"\n"), content.count(b"\r"))
 
 
 # --- columns -------------------------------------------------------------------------------------

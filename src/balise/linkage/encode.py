@@ -12,6 +12,7 @@ import hashlib
 import hmac
 
 from balise.linkage.normalise import (
+    BirthDate,
     date_tokens,
     first_name_forms,
     last_name_forms,
@@ -83,8 +84,14 @@ class Encoder:
         self._last = _SegmentEncoder(spec, keys["name"], spec.segment("last_name"))
         self._date = _SegmentEncoder(spec, keys["date"], spec.segment("birth_date_sex"))
 
-    def encode_bytes(self, first_name: str, last_name: str, birth_date: str, sex: str) -> bytes:
-        """The 128-byte bit vector; raises InvalidField naming the field on bad values."""
+    def encode_bytes(
+        self, first_name: str, last_name: str, birth_date: str | BirthDate, sex: str
+    ) -> bytes:
+        """The 128-byte bit vector; raises InvalidField naming the field on bad values.
+
+        The birth date is its text, or a BirthDate already read (e.g. the plausible parts of a
+        damaged date, `normalise.plausible_parts`).
+        """
         first = self._first.values.get(first_name)
         if first is None:
             first = self._first.store(first_name, name_tokens(first_name_forms(first_name)))
@@ -94,16 +101,20 @@ class Encoder:
         date_key = (birth_date, sex)
         date = self._date.values.get(date_key)
         if date is None:
-            tokens = date_tokens(parse_birth_date(birth_date), parse_sex(sex))
+            if isinstance(birth_date, str):
+                birth_date = parse_birth_date(birth_date, version=self.spec.version)
+            tokens = date_tokens(birth_date, parse_sex(sex))
             date = self._date.store(date_key, tokens)
         return first + last + date
 
-    def encode(self, first_name: str, last_name: str, birth_date: str, sex: str) -> str:
+    def encode(self, first_name: str, last_name: str, birth_date: str | BirthDate, sex: str) -> str:
         """§7: the base64 text of the bit vector, as written in the `balise_encoding` column."""
         raw = self.encode_bytes(first_name, last_name, birth_date, sex)
         return base64.b64encode(raw).decode("ascii")
 
-    def columns(self, first_name: str, last_name: str, birth_date: str, sex: str) -> dict[str, str]:
+    def columns(
+        self, first_name: str, last_name: str, birth_date: str | BirthDate, sex: str
+    ) -> dict[str, str]:
         from balise.linkage.spec import COLUMN_ENCODING, COLUMN_KEY_ID, COLUMN_VERSION
 
         return {

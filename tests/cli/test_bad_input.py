@@ -121,3 +121,27 @@ def test_it_refuses_an_empty_encoded_file(tmp_path: Path) -> None:
     empty.write_text("", "utf-8")
     result = balise("dedupe", "--input", empty, "--output", tmp_path / "out.csv")
     assert_refused(result, tmp_path, "empty")
+
+
+def test_it_lists_every_refused_encoded_row_at_once(tmp_path: Path) -> None:
+    encoded = _encoded(tmp_path, "a", bytes(32))
+    header, row = encoded.read_text("utf-8").splitlines()
+    _, encoding, rest = row.split(",", 2)
+    rows = [
+        row,
+        f"a2,{encoding[:-8]},{rest}",  # line 3: damaged encoding
+        f"a1,{encoding},{rest}",  # line 4: record id twice
+        f"a3,{encoding},{rest.replace('1,', '7,', 1)}",  # line 5: another version
+        f"a4,{encoding}",  # line 6: missing fields
+        f"a5,{encoding},{rest}",
+    ]
+    encoded.write_text("\n".join([header, *rows]) + "\n", "utf-8")
+    result = balise("dedupe", "--input", encoded, "--output", tmp_path / "out.csv")
+    assert_refused(result, tmp_path, "4 rows refused, nothing written")
+    listed = [line.strip() for line in result.stderr.splitlines() if line.startswith("  ")]
+    assert [line.split(":")[0] for line in listed] == [
+        "line 3 (record a2)", "line 4 (record a1)", "line 5 (record a3)", "line 6",
+    ]  # fmt: skip
+    assert "field balise_encoding" in listed[0]
+    assert "field record_id 'a1': appears twice" in listed[1]
+    assert "field balise_version '7': mixed with version '1'" in listed[2]

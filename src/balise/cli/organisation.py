@@ -1,8 +1,8 @@
 """Organisation-side commands: `balise secret new`, `balise encode`, `balise dedupe`.
 
 They run without Django, a database or a network. Bad input stops them with a message naming the
-file, line, record and field, exit status 2, and no output file (output goes to a temporary file
-in the same folder, renamed into place only at the end).
+file, line, record and field (every refused row at once), exit status 2, and no output file
+(output goes to a temporary file in the same folder, renamed into place only at the end).
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ import os
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -147,13 +149,95 @@ def load_secret_file(path: Path) -> NetworkSecret:
 # --- encode -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """One refused value of one row: where it is, what it holds and why it cannot be encoded."""
+
+    line: int
+    record_id: str
+    field: str
+    value: str
+    why: str
+
+    def __str__(self) -> str:
+        record = f" (record {self.record_id})" if self.record_id else ""
+        value = f" {self.value!r}" if self.value else ""
+        field = f" field {self.field}{value}:" if self.field else ""
+        return f"line {self.line}{record}:{field} {self.why}"
+
+
+class RefusedRows(BadInput):
+    """Every refused row of the input(s) at once; nothing is written."""
+
+    def __init__(self, refusals: list[tuple[Path, Refusal]], hint: str = "") -> None:
+        files = list(dict.fromkeys(path for path, _ in refusals))
+        rows = len({(path, refusal.line) for path, refusal in refusals})
+        where = f"{files[0]}: " if len(files) == 1 else ""
+        lines = [
+            f"{where}{rows} row{'s' if rows != 1 else ''} refused, nothing written:",
+            *(f"  {refusal}" if where else f"  {path}: {refusal}" for path, refusal in refusals),
+        ]
+        if hint:
+            lines.append(hint)
+        super().__init__("\n".join(lines))
+
+
+DAMAGED_DATES = ("refuse", "keep-plausible")
+FUTURE_DATE = "the date lies in the future (after today)"
+DAMAGED_DATE_HINT = (
+    "{count} of them hold a birth date that cannot exist or lies after today: "
+    "`--damaged-dates keep-plausible` encodes such dates keeping their plausible parts"
+)
+
+
+def _field_refusals(
+    version: int, fields: dict[str, str], today: dt.date, keep_plausible: bool
+) -> tuple[list[tuple[str, str]], bool]:
+    """(field, why) of every refused value of one row, and whether its birth date is damaged
+    (in a §5.1 form but impossible or after today: keep-plausible would encode it).
+
+    The slow path, only for rows that failed.
+    """
+    from balise.linkage.normalise import parse_birth_date, parse_sex, plausible_parts
+
+    found = []
+    damaged = False
+    text = fields["birth_date"]
+    try:
+        if keep_plausible:
+            plausible_parts(text, today=today, version=version)
+        elif parse_birth_date(text, version=version).is_after(today):
+            raise InvalidField("birth_date", FUTURE_DATE)
+    except InvalidField as error:
+        found.append((error.field, error.reason))
+        if not keep_plausible:
+            try:
+                plausible_parts(text, today=today, version=version)
+                damaged = True
+            except InvalidField:
+                pass
+    try:
+        parse_sex(fields["sex"])
+    except InvalidField as error:
+        found.append((error.field, error.reason))
+    return found, damaged
+
+
 def cmd_encode(args: argparse.Namespace) -> int:
     from balise.linkage.encode import Encoder
+    from balise.linkage.normalise import BirthDate, DatePart, plausible_parts
 
     secret = load_secret_file(Path(args.secret))
     source, output = Path(args.input), Path(args.output)
     encoder = Encoder(secret)
-    today = dt.datetime.now(tz=dt.UTC).date().isoformat()
+    keep_plausible = args.damaged_dates == "keep-plausible"
+    today_date = dt.datetime.now(tz=dt.UTC).date()
+    today = today_date.isoformat()
+    version = encoder.spec.version
+    kept_dates: dict[str, tuple[BirthDate, DatePart | None]] = {}
+    kept_counts: Counter[DatePart] = Counter()
+    refusals: list[Refusal] = []
+    damaged_dates = 0
     with _open_csv(source) as (stream, size):
         counter = [0]
         reader = csv.reader(_counted_lines(stream, counter))
@@ -180,52 +264,72 @@ def cmd_encode(args: argparse.Namespace) -> int:
                     if not row:
                         continue
                     line = reader.line_num
+                    rows += 1
+                    if rows % 4096 == 0:
+                        progress.update(counter[0], f"{rows} records")
                     if len(row) != len(header):
-                        raise BadInput(
-                            f"{source}: line {line}: {len(row)} fields, the header has "
-                            f"{len(header)}"
-                        )
+                        why = f"{len(row)} fields, the header has {len(header)}"
+                        refusals.append(Refusal(line, "", "", "", why))
+                        continue
                     record_id = row[index["record_id"]].strip()
                     if not record_id:
-                        raise BadInput(f"{source}: line {line}: field record_id is empty")
-                    if record_id in seen:
-                        raise BadInput(
-                            f"{source}: line {line}: field record_id: {record_id!r} appears twice"
-                        )
+                        refusals.append(Refusal(line, "", "record_id", "", "the field is empty"))
+                    elif record_id in seen:
+                        why = "appears twice"
+                        refusals.append(Refusal(line, record_id, "record_id", record_id, why))
                     seen.add(record_id)
-                    birth_date = row[index["birth_date"]]
+                    birth_text, sex = row[index["birth_date"]], row[index["sex"]]
+                    birth_date: str | BirthDate = birth_text
+                    part: DatePart | None = None
                     try:
+                        if keep_plausible:
+                            kept = kept_dates.get(birth_text)
+                            if kept is None:
+                                kept = plausible_parts(
+                                    birth_text, today=today_date, version=version
+                                )
+                                kept_dates[birth_text] = kept
+                            birth_date, part = kept
                         encoding = encoder.encode(
-                            row[index["first_name"]],
-                            row[index["last_name"]],
-                            birth_date,
-                            row[index["sex"]],
+                            row[index["first_name"]], row[index["last_name"]], birth_date, sex
                         )
-                    except InvalidField as error:
-                        raise BadInput(
-                            f"{source}: line {line} (record {record_id}): field {error.field}: "
-                            f"{error.reason}"
-                        ) from None
-                    if birth_date.strip()[:10] > today:
-                        raise BadInput(
-                            f"{source}: line {line} (record {record_id}): field birth_date: "
-                            "the date is in the future"
+                        if not keep_plausible and birth_text.strip(" \t\r\n")[:10] > today:
+                            raise InvalidField("birth_date", FUTURE_DATE)
+                    except InvalidField:
+                        fields = {"birth_date": birth_text, "sex": sex}
+                        found, damaged = _field_refusals(
+                            version, fields, today_date, keep_plausible
                         )
+                        refusals += [Refusal(line, record_id, f, fields[f], w) for f, w in found]
+                        damaged_dates += damaged
+                        continue
+                    if refusals:
+                        continue  # nothing will be written: only look for further refusals
+                    if part is not None:
+                        kept_counts[part] += 1
                     writer.writerow(
                         [record_id, encoding, encoder.version, encoder.key_id]
                         + [row[i] for i in others]
                     )
-                    rows += 1
-                    if rows % 4096 == 0:
-                        progress.update(counter[0], f"{rows} records")
             except (csv.Error, UnicodeDecodeError) as error:
-                raise BadInput(
-                    f"{source}: line {reader.line_num + 1}: unreadable CSV ({error})"
-                ) from None
+                why = f"unreadable CSV ({error})"
+                refusals.append(Refusal(reader.line_num + 1, "", "", "", why))
+            if refusals:
+                hint = DAMAGED_DATE_HINT.format(count=damaged_dates) if damaged_dates else ""
+                raise RefusedRows([(source, refusal) for refusal in refusals], hint)
             if rows == 0:
                 raise BadInput(f"{source}: no records after the header line")
         progress.done(f"{rows} records")
     print(f"encoded {rows} records into {output} (key id {encoder.key_id})", file=sys.stderr)
+    if keep_plausible:
+        partly = sum(kept_counts.values())
+        print(
+            f"{partly} birth date(s) kept partially (--damaged-dates keep-plausible)",
+            file=sys.stderr,
+        )
+        for kind in DatePart:
+            if kept_counts[kind]:
+                print(f"  {kept_counts[kind]} kept {kind.value}", file=sys.stderr)
     return 0
 
 
@@ -243,6 +347,10 @@ class _EncodedFiles:
         self.version: str | None = None
         self.key_id: str | None = None
         self.origin = ""
+        self.refusals: list[tuple[Path, Refusal]] = []
+
+    def refuse(self, path: Path, refusal: Refusal) -> None:
+        self.refusals.append((path, refusal))
 
     def read(self, path: Path, progress: Progress, done_before: int) -> int:
         file_number = len(self.files)
@@ -269,55 +377,59 @@ class _EncodedFiles:
                     if not row:
                         continue
                     line = reader.line_num
-                    where = f"{path}: line {line}"
                     if len(row) != len(header):
-                        raise BadInput(f"{where}: {len(row)} fields, the header has {len(header)}")
+                        why = f"{len(row)} fields, the header has {len(header)}"
+                        self.refuse(path, Refusal(line, "", "", "", why))
+                        continue
                     record_id = row[at["record_id"]].strip()
                     if not record_id:
-                        raise BadInput(f"{where}: field record_id is empty")
+                        self.refuse(path, Refusal(line, "", "record_id", "", "the field is empty"))
+                        continue
                     if record_id in seen:
-                        raise BadInput(f"{where}: field record_id: {record_id!r} appears twice")
+                        why = "appears twice"
+                        self.refuse(path, Refusal(line, record_id, "record_id", record_id, why))
                     seen.add(record_id)
                     version = row[at[COLUMN_VERSION]].strip()
                     key_id = row[at[COLUMN_KEY_ID]].strip()
                     if self.version is None:
                         if not version.isdigit() or int(version) not in SPECS:
-                            raise BadInput(
-                                f"{where} (record {record_id}): field {COLUMN_VERSION}: "
-                                f"unknown encoding version {version!r}"
-                            )
-                        self.version, self.key_id, self.origin = version, key_id, where
+                            why = "unknown encoding version"
+                            refusal = Refusal(line, record_id, COLUMN_VERSION, version, why)
+                            self.refuse(path, refusal)
+                            continue
+                        self.version, self.key_id = version, key_id
+                        self.origin = f"{path}: line {line}"
                         expected_bytes = SPECS[int(version)].total_bytes
                     elif version != self.version:
-                        raise BadInput(
-                            f"{where} (record {record_id}): field {COLUMN_VERSION}: version "
-                            f"{version!r} mixed with version {self.version!r} ({self.origin})"
-                        )
+                        why = f"mixed with version {self.version!r} ({self.origin})"
+                        self.refuse(path, Refusal(line, record_id, COLUMN_VERSION, version, why))
+                        continue
                     elif key_id != self.key_id:
-                        raise BadInput(
-                            f"{where} (record {record_id}): field {COLUMN_KEY_ID}: encodings "
-                            f"from key {key_id!r} mixed with key {self.key_id!r} ({self.origin});"
-                            " they cannot be compared"
+                        why = (
+                            f"encodings from this key mixed with key {self.key_id!r} "
+                            f"({self.origin}); they cannot be compared"
                         )
+                        self.refuse(path, Refusal(line, record_id, COLUMN_KEY_ID, key_id, why))
+                        continue
                     try:
                         raw = binascii.a2b_base64(row[at[COLUMN_ENCODING]], strict_mode=True)
                     except binascii.Error:
                         raw = b""
                     if len(raw) != expected_bytes:
-                        raise BadInput(
-                            f"{where} (record {record_id}): field {COLUMN_ENCODING}: not a "
-                            f"base64 encoding of {expected_bytes} bytes"
-                        )
+                        why = f"not a base64 encoding of {expected_bytes} bytes"
+                        self.refuse(path, Refusal(line, record_id, COLUMN_ENCODING, "", why))
+                        continue
+                    if self.refusals:
+                        continue  # nothing will be linked: only look for further refusals
                     buffer += raw
                     self.ids.append(record_id)
                     self.file_of.append(file_number)
                     if len(self.ids) % 8192 == 0:
                         progress.update(done_before + counter[0], f"{len(self.ids)} records")
             except (csv.Error, UnicodeDecodeError) as error:
-                raise BadInput(
-                    f"{path}: line {reader.line_num + 1}: unreadable CSV ({error})"
-                ) from None
-        if not seen:
+                why = f"unreadable CSV ({error})"
+                self.refuse(path, Refusal(reader.line_num + 1, "", "", "", why))
+        if not seen and not any(refused == path for refused, _ in self.refusals):
             raise BadInput(f"{path}: no records after the header line")
         self.chunks.append(bytes(buffer))
         return size_bytes
@@ -354,6 +466,8 @@ def cmd_dedupe(args: argparse.Namespace) -> int:
     done = 0
     for path in inputs:
         done += records.read(path, progress, done)
+    if records.refusals:
+        raise RefusedRows(records.refusals)
     progress.done(f"{len(records.ids)} records")
     ids = records.output_ids()
     words = records.words()
@@ -413,6 +527,13 @@ def add_subcommands(subparsers: Any) -> None:
         "--input", required=True, help="CSV: record_id,first_name,last_name,birth_date,sex,..."
     )
     encode.add_argument("--output", required=True, help="encoded CSV to write")
+    encode.add_argument(
+        "--damaged-dates",
+        choices=DAMAGED_DATES,
+        default="refuse",
+        help="a birth date that cannot exist or lies after today: refuse its row (default), or "
+        "encode the plausible parts of the date (1955-11-92 -> 1955-11, 2204-05-12 -> --05-12)",
+    )
     encode.set_defaults(handler=cmd_encode)
 
     dedupe = subparsers.add_parser("dedupe", help="cluster encoded records into children")

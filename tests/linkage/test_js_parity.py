@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import shutil
@@ -11,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from balise.linkage.encode import Encoder
-from balise.linkage.normalise import InvalidField
+from balise.linkage.normalise import (
+    DatePart,
+    InvalidField,
+    date_tokens,
+    parse_birth_date,
+    plausible_parts,
+)
 from balise.linkage.secret import new_secret
 from balise.linkage.synthetic import make_records
 
@@ -77,3 +84,74 @@ def test_it_encodes_random_identities_like_python(tmp_path: Path) -> None:
         except InvalidField as error:
             expected = {"error": error.field}
         assert node_columns == expected, identity
+
+
+DATES_RUNNER = """
+import { readFileSync } from "node:fs";
+import { plausibleParts, parseBirthDate, dateTokens } from "%s";
+const { texts, today, version } = JSON.parse(readFileSync(process.argv[2], "utf-8"));
+const out = [];
+for (const text of texts) {
+  const row = {};
+  try { row.tokens = dateTokens(parseBirthDate(text, { version }), ""); }
+  catch (error) { row.refused = error.field; }
+  try {
+    const kept = plausibleParts(text, { today, version });
+    row.kept = dateTokens(kept.date, "");
+    row.part = kept.part;
+  } catch (error) { row.kept_refused = error.field; }
+  out.push(row);
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def _random_date_text(rng: random.Random) -> str:
+    def two() -> str:
+        return f"{rng.choice([rng.randint(0, 13), rng.randint(0, 35), rng.randint(0, 99)]):02d}"
+
+    year = rng.choice([rng.randint(1890, 2210), rng.randint(2020, 2030), rng.randint(0, 9999)])
+    form = rng.randrange(6)
+    if form == 0:
+        return f"{year:04d}"
+    if form == 1:
+        return f"{year:04d}-{two()}"
+    if form == 2:
+        return f"--{two()}-{two()}"
+    if form == 3:
+        return rng.choice(["", " 2012-02-29 ", "10/02/2010", "2010-1-05", "--5-12", "-05-12"])
+    return f"{year:04d}-{two()}-{two()}"
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_it_reads_and_keeps_damaged_dates_like_python(tmp_path: Path, version: int) -> None:
+    rng = random.Random(version)
+    texts = [_random_date_text(rng) for _ in range(3000)]
+    today = dt.date(2026, 6, 1)
+    source = tmp_path / "dates.json"
+    payload = {"texts": texts, "today": today.isoformat(), "version": version}
+    source.write_text(json.dumps(payload), "utf-8")
+    runner = tmp_path / "dates.mjs"
+    runner.write_text(DATES_RUNNER % MODULE.as_uri(), "utf-8")
+    result = subprocess.run(
+        [str(NODE), str(runner), str(source)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    kinds: set[str | None] = set()
+    for text, from_node in zip(texts, json.loads(result.stdout), strict=True):
+        expected: dict[str, object] = {}
+        try:
+            expected["tokens"] = date_tokens(parse_birth_date(text, version=version), "")
+        except InvalidField as error:
+            expected["refused"] = error.field
+        try:
+            kept, part = plausible_parts(text, today=today, version=version)
+            expected["kept"] = date_tokens(kept, "")
+            expected["part"] = part.name if part is not None else None
+            kinds.add(part.name if part is not None else None)
+        except InvalidField as error:
+            expected["kept_refused"] = error.field
+        assert from_node == expected, text
+    yearless = {DatePart.MONTH_DAY.name, DatePart.DAY_AND_MONTH.name}
+    every_kind = {None, *(part.name for part in DatePart)}
+    assert kinds == (every_kind if version == 2 else every_kind - yearless)

@@ -4,12 +4,14 @@ does in Python; wrong ones are announced; a stored encoding from another key is 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from balise.linkage.encode import Encoder
+from balise.linkage.normalise import plausible_parts
 from balise.situations.models import Situation
 from balise.situations.services import situation_create
 from tests.conftest import browser_sign_in
@@ -90,3 +92,50 @@ def test_it_flags_a_stored_encoding_from_another_key(
     expect(page.locator("#identity-step")).to_have_attribute("data-state", "ready")
     expect(page.locator("#identity-error")).to_contain_text("0000…")
     expect(page.locator("#identity-error")).to_contain_text(secret_file.secret.key_id[:4])
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_offers_to_keep_the_plausible_part_of_an_impossible_date(
+    page: Page, live_server: LiveServer, secret_file: SecretFile
+) -> None:
+    browser_sign_in(page, live_server, browser_recorder())
+    _store_secret(page, live_server, secret_file)
+    page.goto(live_server.url + "/situations/new/")
+    expect(page.locator("#identity-step")).to_have_attribute("data-state", "ready")
+    page.fill("#identity-first-name", "Nour")
+    encoder = Encoder(secret_file.secret)
+    keep = page.locator("#identity-birth-date-keep")
+    expect(keep).to_be_hidden()
+
+    _type_birth_date(page, "92/11/1955")
+    expect(page.locator("#identity-birth-date")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#identity-birth-date-error")).not_to_be_empty()
+    expect(page.locator("#identity_encoding")).to_have_value("")
+    expect(keep).to_be_visible()
+    expect(keep).to_contain_text("1955-11")
+    keep.click()
+    expect(page.locator("#identity_encoding")).to_have_value(
+        encoder.encode("Nour", "", "1955-11", "")
+    )
+    expect(page.locator("#identity-birth-date-error")).to_be_empty()
+    expect(keep).to_be_hidden()
+    expect(page.locator("#identity-status")).to_contain_text("1955-11")
+
+    # a day/month swap keeps the year, and day and month in either order
+    _type_birth_date(page, "2010-25-03")
+    expect(keep).to_contain_text("03")
+    expect(page.locator("#identity_encoding")).to_have_value("")
+    keep.click()
+    kept = plausible_parts("2010-25-03", today=dt.date(2026, 1, 1))[0]
+    expect(page.locator("#identity_encoding")).to_have_value(encoder.encode("Nour", "", kept, ""))
+
+    # another date: the choice does not carry over, and a valid one needs none
+    _type_birth_date(page, "30/02/2012")
+    expect(keep).to_contain_text("2012-02")
+    expect(page.locator("#identity_encoding")).to_have_value("")
+    _type_birth_date(page, "2012-02-29")
+    expect(keep).to_be_hidden()
+    expect(page.locator("#identity_encoding")).to_have_value(
+        encoder.encode("Nour", "", "2012-02-29", "")
+    )

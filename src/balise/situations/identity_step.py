@@ -45,6 +45,12 @@ def form_messages() -> dict[str, str]:
             "This birth date does not exist, or its year is not between 1900 and 2199."
         ),
         "birth_date_future": _("The birth date cannot be in the future."),
+        "keep_plausible": _("Keep the plausible part (%(kept)s)"),
+        "keep_nothing": _("Leave the birth date out (no part of it is plausible)"),
+        "kept_year_pair": _("%(year)s, with %(low)s and %(high)s as day and month in either order"),
+        "kept_pair": _("%(low)s and %(high)s as day and month in either order"),
+        "kept_note": _("Only the plausible part of the birth date is encoded: %(kept)s."),
+        "kept_nothing_note": _("The birth date is left out: no part of it is plausible."),
         "failed": _("The identity could not be encoded. Check the fields and try again."),
         "secret_damaged": _(
             "The network secret kept on this device is damaged. Enter it again on the "

@@ -124,27 +124,162 @@ const trimBlanks = (text) => text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
 const pad = (n, width) => String(n).padStart(width, "0");
 const isLeap = (y) => y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
 
-export function parseBirthDate(text) {
+// §5.1 the year-less form `--MM-DD` (ISO 8601) is read from this spec version on; v1 refuses it.
+const YEARLESS_SINCE_VERSION = 2;
+const daysIn = (month, year) => (month === 2 && year !== undefined && !isLeap(year) ? 28 : DAYS[month - 1]);
+
+function dateFields(value, version) {
+  let match = /^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$/.exec(value);
+  if (match) {
+    const number = (group) => (group === undefined ? undefined : Number(group));
+    return [Number(match[1]), number(match[2]), number(match[3])];
+  }
+  match = /^--([0-9]{2})-([0-9]{2})$/.exec(value);
+  if (!match) {
+    const forms =
+      version >= YEARLESS_SINCE_VERSION
+        ? "YYYY-MM-DD, YYYY-MM, YYYY or --MM-DD"
+        : "YYYY-MM-DD, YYYY-MM or YYYY";
+    throw new InvalidField("birth_date", `'${value}' is not ${forms}`);
+  }
+  if (version < YEARLESS_SINCE_VERSION) {
+    throw new InvalidField(
+      "birth_date",
+      `'${value}' is a date without a year (--MM-DD), which encoding version ${version} ` +
+        `cannot encode (from version ${YEARLESS_SINCE_VERSION} on)`,
+    );
+  }
+  return [undefined, Number(match[1]), Number(match[2])];
+}
+
+/**
+ * §5.1: `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, `--MM-DD` (from v2) or empty, spaces around ignored.
+ * Returns {year, month, day} with the unknown parts undefined.
+ */
+export function parseBirthDate(text, { version = SPEC_VERSION } = {}) {
   const value = trimBlanks(text ?? "");
   if (!value) return {};
-  const match = /^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$/.exec(value);
-  if (!match) {
-    throw new InvalidField("birth_date", `'${value}' is not YYYY-MM-DD, YYYY-MM or YYYY`);
-  }
-  const year = Number(match[1]);
-  if (year < 1900 || year > 2199) {
+  const [year, month, day] = dateFields(value, version);
+  if (year !== undefined && (year < 1900 || year > 2199)) {
     throw new InvalidField("birth_date", `year ${year} is outside 1900-2199`);
   }
-  if (match[2] === undefined) return { year };
-  const month = Number(match[2]);
+  if (month === undefined) return { year };
   if (month < 1 || month > 12) throw new InvalidField("birth_date", `month ${month} does not exist`);
-  if (match[3] === undefined) return { year, month };
-  const day = Number(match[3]);
-  const limit = month === 2 && !isLeap(year) ? 28 : DAYS[month - 1];
-  if (day < 1 || day > limit) {
-    throw new InvalidField("birth_date", `day ${day} does not exist in ${year}-${pad(month, 2)}`);
+  if (day === undefined) return year === undefined ? { month } : { year, month };
+  if (day < 1 || day > daysIn(month, year)) {
+    const where = year !== undefined ? `${pad(year, 4)}-${pad(month, 2)}` : `month ${pad(month, 2)}`;
+    throw new InvalidField("birth_date", `day ${day} does not exist in ${where}`);
   }
+  return year === undefined ? { month, day } : { year, month, day };
+}
+
+const asToday = (today) => {
+  if (today === undefined) today = new Date().toISOString().slice(0, 10); // UTC, as balise encode
+  if (today instanceof Date) today = today.toISOString().slice(0, 10);
+  const [year, month, day] = today.split("-").map(Number);
   return { year, month, day };
+};
+
+/** Whether a date, as far as it is known, lies after `today` (a year-less one never). */
+export function isAfter(date, today) {
+  const t = asToday(today);
+  if (date.year === undefined || date.year !== t.year) return date.year !== undefined && date.year > t.year;
+  if (date.month === undefined || date.month !== t.month) return date.month !== undefined && date.month > t.month;
+  return date.day !== undefined && date.day > t.day;
+}
+
+/** What keep-plausible kept of a damaged date (§5.4); the names of Python's `DatePart`. */
+export const DATE_PARTS = Object.freeze([
+  "YEAR_MONTH", "YEAR", "YEAR_DAY_AND_MONTH", "MONTH_DAY", "DAY_AND_MONTH", "NOTHING",
+]);
+
+function keepPlausible(year, month, day, today) {
+  const monthOk = month !== undefined && month >= 1 && month <= 12;
+  const dayOk = (inYear) => monthOk && day !== undefined && day >= 1 && day <= daysIn(month, inYear);
+  const swapped = (inYear) => {
+    // the month cannot exist; read as the day, with the day as the month, can it?
+    if (monthOk || month === undefined || day === undefined || day < 1 || day > 12) return null;
+    return month >= 1 && month <= daysIn(day, inYear) ? [day, month] : null;
+  };
+  if (year !== undefined && year >= 1900 && year <= 2199) {
+    let kept;
+    let part;
+    let pair;
+    if (monthOk && dayOk(year)) [kept, part] = [{ year, month, day }, null];
+    else if (monthOk) [kept, part] = [{ year, month }, "YEAR_MONTH"];
+    else if ((pair = swapped(year)) !== null) [kept, part] = [{ year, dayAndMonth: pair }, "YEAR_DAY_AND_MONTH"];
+    else [kept, part] = [{ year }, "YEAR"];
+    if (!isAfter(kept, today) && part !== null) return { date: kept, part };
+  }
+  // no plausible year: outside the spec's range, or the date lies after today
+  if (monthOk && dayOk(undefined)) return { date: { month, day }, part: "MONTH_DAY" };
+  const pair = swapped(undefined);
+  if (pair !== null) return { date: { dayAndMonth: pair }, part: "DAY_AND_MONTH" };
+  return { date: {}, part: "NOTHING" };
+}
+
+/**
+ * §5.4: the date, or its plausible parts when it cannot exist or lies after `today`
+ * ("YYYY-MM-DD" or a Date; default: today in UTC). Returns {date, part}: part is null for a
+ * valid date, else one of DATE_PARTS. A text in none of the §5.1 forms is still refused, and so
+ * is a year-less result under a spec version without the year-less form.
+ */
+export function plausibleParts(text, { today, version = SPEC_VERSION } = {}) {
+  const value = trimBlanks(text ?? "");
+  if (!value) return { date: {}, part: null };
+  const [year, month, day] = dateFields(value, version);
+  let refused = null;
+  try {
+    const date = parseBirthDate(value, { version });
+    if (!isAfter(date, today)) return { date, part: null };
+  } catch (error) {
+    if (!(error instanceof InvalidField)) throw error;
+    refused = error;
+  }
+  const kept = keepPlausible(year, month, day, today);
+  const empty = Object.keys(kept.date).length === 0;
+  if (kept.date.year === undefined && !empty && version < YEARLESS_SINCE_VERSION) {
+    const why = refused !== null ? refused.reason : "the date lies after today";
+    throw new InvalidField(
+      "birth_date",
+      `${why}; keeping its month and day needs a date without a year (--MM-DD), which ` +
+        `encoding version ${version} cannot encode`,
+    );
+  }
+  return kept;
+}
+
+/** The §5.1 text of a date; a kept day-and-month pair has none (it is left out). */
+export function dateText(date) {
+  const parts = [];
+  if (date.month !== undefined) parts.push(pad(date.month, 2));
+  if (date.day !== undefined) parts.push(pad(date.day, 2));
+  if (date.year === undefined) return parts.length ? `--${parts.join("-")}` : "";
+  return [pad(date.year, 4), ...parts].join("-");
+}
+
+/**
+ * For a form: what keep-plausible would encode of a birth date typed as `text` (§5.1 form),
+ * or null when the date is valid and not after today, or cannot be kept at all (another form,
+ * or a year-less part under spec v1). `{part, date, text, dayAndMonth}`: `text` is the kept
+ * date as it would be written ("1955-11", "--05-12", "2010", or "" when nothing is kept);
+ * `dayAndMonth` the [smaller, larger] pair kept in either order, or null.
+ */
+export function plausibleDate(text, { today, version = SPEC_VERSION } = {}) {
+  let kept;
+  try {
+    kept = plausibleParts(text, { today, version });
+  } catch (error) {
+    if (error instanceof InvalidField) return null;
+    throw error;
+  }
+  if (kept.part === null) return null;
+  return {
+    part: kept.part,
+    date: kept.date,
+    text: dateText(kept.date),
+    dayAndMonth: kept.date.dayAndMonth ?? null,
+  };
 }
 
 export function parseSex(text) {
@@ -157,24 +292,22 @@ export function parseSex(text) {
 
 export function dateTokens(date, sex) {
   const tokens = [];
-  if (date.year !== undefined) {
-    const y = date.year;
+  const { year: y, month: m, day: d } = date;
+  if (y !== undefined) {
     tokens.push(`y:${pad(y, 4)}`, `yy:${pad(y - 1, 4)}:${pad(y, 4)}`, `yy:${pad(y, 4)}:${pad(y + 1, 4)}`);
-    if (date.month !== undefined) {
-      const m = date.month;
-      tokens.push(`m:${pad(m, 2)}`, `ym:${pad(y, 4)}-${pad(m, 2)}`);
-      if (date.day !== undefined) {
-        const d = date.day;
-        const low = Math.min(m, d);
-        const high = Math.max(m, d);
-        tokens.push(
-          `d:${pad(d, 2)}`,
-          `md:${pad(m, 2)}-${pad(d, 2)}`,
-          `dm:${pad(low, 2)}-${pad(high, 2)}`,
-          `ymd:${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`,
-        );
-      }
+  }
+  if (m !== undefined) {
+    tokens.push(`m:${pad(m, 2)}`);
+    if (y !== undefined) tokens.push(`ym:${pad(y, 4)}-${pad(m, 2)}`);
+    if (d !== undefined) {
+      const low = Math.min(m, d);
+      const high = Math.max(m, d);
+      tokens.push(`d:${pad(d, 2)}`, `md:${pad(m, 2)}-${pad(d, 2)}`, `dm:${pad(low, 2)}-${pad(high, 2)}`);
+      if (y !== undefined) tokens.push(`ymd:${pad(y, 4)}-${pad(m, 2)}-${pad(d, 2)}`);
     }
+  } else if (date.dayAndMonth) {
+    const [low, high] = date.dayAndMonth;
+    tokens.push(`dm:${pad(low, 2)}-${pad(high, 2)}`);
   }
   if (sex) tokens.push(`sex:${sex}`);
   return tokens;
@@ -244,15 +377,24 @@ const parsedSecrets = new Map();
  * Encode one identity as `balise encode` does for a CSV row.
  * @param {string} secret the text of the file written by `balise secret new`
  * @param {{first_name?: string, last_name?: string, birth_date?: string, sex?: string}} identity
+ * @param {{damagedDates?: "refuse" | "keep-plausible", today?: string | Date}} options as
+ *   `balise encode --damaged-dates`: refuse a birth date that cannot exist (the default), or
+ *   encode its plausible parts (§5.4; `today` judges dates after today, default today in UTC)
  * @returns {Promise<{balise_encoding: string, balise_version: string, balise_key_id: string}>}
  */
-export async function encodeIdentity(secret, identity) {
+export async function encodeIdentity(secret, identity, { damagedDates = "refuse", today } = {}) {
+  if (damagedDates !== "refuse" && damagedDates !== "keep-plausible") {
+    throw new Error(`damagedDates must be "refuse" or "keep-plausible", not ${damagedDates}`);
+  }
   let keys = parsedSecrets.get(secret);
   if (!keys) {
     keys = await parseSecret(secret);
     parsedSecrets.set(secret, keys);
   }
-  const date = parseBirthDate(identity.birth_date ?? "");
+  const date =
+    damagedDates === "keep-plausible"
+      ? plausibleParts(identity.birth_date ?? "", { today }).date
+      : parseBirthDate(identity.birth_date ?? "");
   const sex = parseSex(identity.sex ?? "");
   const bits = new Uint8Array(TOTAL_BYTES);
   await setTokens(bits, keys.nameKey, SEGMENTS.first_name, nameTokens(firstNameForms(identity.first_name ?? "")));

@@ -3,6 +3,8 @@
 // encoding.js and the network secret kept on this device, and only the encoding, its version and
 // the key identifier go into the form's hidden fields. The plain inputs are emptied before the
 // form is sent. Texts come translated from the page (#identity-messages).
+// A birth date that cannot exist (or lies after today) is an error that offers, explicitly, to
+// keep its plausible part (docs/encoding.md §5.4): "Keep the plausible part (1955-11)".
 
 const root = document.getElementById("identity-step");
 const messages = JSON.parse(document.getElementById("identity-messages").textContent);
@@ -24,6 +26,7 @@ const hidden = {
 const statusText = $("identity-status");
 const missingNotice = $("identity-missing");
 const birthDateError = $("identity-birth-date-error");
+const keepButton = $("identity-birth-date-keep");
 const stepError = $("identity-error");
 
 const format = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
@@ -38,6 +41,10 @@ function readSecret() {
 }
 
 let encodeIdentity = null;
+let plausibleDate = null;
+let parseBirthDate = null;
+let isAfter = null;
+let keptFor = null; // the birth date (ISO text) whose plausible part the recorder chose to keep
 let deviceKeyId = "";
 let generation = 0; // ignores the results of encodings overtaken by a later change
 
@@ -49,20 +56,57 @@ const plainValues = () => ({
 });
 const hasPlainInput = () => Object.values(plainValues()).some((value) => value.trim() !== "");
 
-// Accepts YYYY-MM-DD, YYYY-MM, YYYY and the Belgian DD/MM/YYYY, MM/YYYY (also with - or .).
+// Accepts YYYY-MM-DD, YYYY-MM, YYYY, --MM-DD and the Belgian DD/MM/YYYY, MM/YYYY (also with
+// - or .) and DD/MM (also with ., no year).
 export function isoBirthDate(text) {
   const value = text.trim();
-  if (!value || /^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$/.test(value)) return value;
+  if (!value || /^([0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?|--[0-9]{2}-[0-9]{2})$/.test(value)) return value;
   const pad = (n) => n.padStart(2, "0");
   let match = /^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})$/.exec(value);
   if (match) return `${match[3]}-${pad(match[2])}-${pad(match[1])}`;
   match = /^([0-9]{1,2})[/.-]([0-9]{4})$/.exec(value);
   if (match) return `${match[2]}-${pad(match[1])}`;
+  match = /^([0-9]{1,2})[/.]([0-9]{1,2})$/.exec(value);
+  if (match) return `--${pad(match[2])}-${pad(match[1])}`;
   return null;
+}
+
+// The words for what keep-plausible keeps: "1955-11", "2010, with 03 and 25 as day and month…".
+function describeKept(kept) {
+  if (kept.dayAndMonth) {
+    const [low, high] = kept.dayAndMonth.map((n) => String(n).padStart(2, "0"));
+    if (kept.text) return format(messages.kept_year_pair, { year: kept.text, low, high });
+    return format(messages.kept_pair, { low, high });
+  }
+  return kept.text;
+}
+
+function hideKeep() {
+  keepButton.hidden = true;
+  keepButton.textContent = "";
+}
+
+function offerKeep(kept, birthDate) {
+  const described = describeKept(kept);
+  keepButton.textContent = described
+    ? format(messages.keep_plausible, { kept: described })
+    : messages.keep_nothing;
+  keepButton.dataset.birthDate = birthDate;
+  keepButton.hidden = false;
+}
+
+// Whether a birth date that reads as a date lies after today (UTC, as `balise encode`).
+function isFuture(birthDate) {
+  try {
+    return isAfter(parseBirthDate(birthDate), undefined);
+  } catch {
+    return false;
+  }
 }
 
 function setBirthDateError(message) {
   birthDateError.textContent = message;
+  hideKeep();
   if (message) inputs.birth_date.setAttribute("aria-invalid", "true");
   else inputs.birth_date.removeAttribute("aria-invalid");
 }
@@ -105,14 +149,23 @@ async function encodeNow() {
     setBirthDateError(messages.birth_date_format);
     return false;
   }
-  if (birthDate && birthDate.slice(0, 4) > String(new Date().getFullYear())) {
+  // null for a valid date, and for one of which nothing can be kept (then refused below)
+  const kept = birthDate ? plausibleDate(birthDate) : null;
+  if (kept && keptFor !== birthDate) {
+    clearHidden();
+    setBirthDateError(isFuture(birthDate) ? messages.birth_date_future : messages.birth_date_invalid);
+    offerKeep(kept, birthDate);
+    return false;
+  }
+  if (!kept && isFuture(birthDate)) {
     clearHidden();
     setBirthDateError(messages.birth_date_future);
     return false;
   }
+  const options = kept ? { damagedDates: "keep-plausible" } : {};
   let columns;
   try {
-    columns = await encodeIdentity(readSecret(), { ...plainValues(), birth_date: birthDate });
+    columns = await encodeIdentity(readSecret(), { ...plainValues(), birth_date: birthDate }, options);
   } catch (error) {
     if (mine !== generation) return false;
     clearHidden();
@@ -129,6 +182,10 @@ async function encodeNow() {
     key: shortKey(columns.balise_key_id),
     version: columns.balise_version,
   });
+  if (kept) {
+    const described = describeKept(kept);
+    statusText.textContent += ` ${described ? format(messages.kept_note, { kept: described }) : messages.kept_nothing_note}`;
+  }
   return true;
 }
 
@@ -150,7 +207,7 @@ async function start() {
     return; // inputs stay disabled: without the secret no identity can be encoded
   }
   try {
-    ({ encodeIdentity } = await import(encodingUrl));
+    ({ encodeIdentity, plausibleDate, parseBirthDate, isAfter } = await import(encodingUrl));
     deviceKeyId = (await encodeIdentity(secret, {})).balise_key_id;
   } catch {
     missingNotice.hidden = false;
@@ -168,6 +225,10 @@ async function start() {
     input.disabled = false;
     input.addEventListener("change", () => encodeNow());
   }
+  keepButton.addEventListener("click", async () => {
+    keptFor = keepButton.dataset.birthDate;
+    if (await encodeNow()) inputs.birth_date.focus();
+  });
   root.dataset.state = "ready";
   showIdle();
 

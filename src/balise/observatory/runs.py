@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
@@ -31,7 +30,6 @@ Progress = Callable[[int, int | None, str | None], None]
 
 REFERENCE_CHILDREN = 1500  # synthetic children in the quality reference set
 REFERENCE_SEED = 20260101
-BOOTSTRAP_SAMPLES = 1000
 _BATCH = 5000
 
 SITUATION_COLUMNS = (
@@ -130,7 +128,6 @@ def measure_quality(params: Any, n_children: int = REFERENCE_CHILDREN) -> dict[s
     truth = [r.child_id for r in records]
     found = result.labels.tolist()
     quality = pairwise_quality(truth, found)
-    ratio, low, high = children_ratio_interval(truth, found)
     return {
         "reference": "balise.linkage.synthetic",
         "records": len(records),
@@ -140,60 +137,38 @@ def measure_quality(params: Any, n_children: int = REFERENCE_CHILDREN) -> dict[s
         "recall": round(quality.recall, 4),
         "f1": round(quality.f1, 4),
         "count_error": round(quality.count_error, 4),
-        "children_ratio": round(ratio, 4),
-        "children_ratio_95": [round(low, 4), round(high, 4)],
-        "bootstrap_samples": BOOTSTRAP_SAMPLES,
     }
 
 
-def children_ratio_interval(
-    truth: Sequence[Any], found: Sequence[Any], samples: int = BOOTSTRAP_SAMPLES
-) -> tuple[float, float, float]:
-    """Found children per true child on the reference set, with a 95% bootstrap interval.
-
-    Each true child gets a share of the found clusters: every record adds 1 / (size of its found
-    cluster), so the shares add up to the number of found clusters (1 for a child found whole,
-    2 for a child split in two, 1/2 each for two children merged). Resampling true children with
-    replacement gives the percentile interval of the mean share.
-    """
-    sizes = Counter(found)
-    share: dict[Any, float] = defaultdict(float)
-    for child, cluster in zip(truth, found, strict=True):
-        share[child] += 1 / sizes[cluster]
-    values = np.fromiter(share.values(), dtype=float)
-    if len(values) == 0:
-        return 1.0, 1.0, 1.0
-    rng = np.random.default_rng(REFERENCE_SEED)
-    means = values[rng.integers(0, len(values), size=(samples, len(values)))].mean(axis=1)
-    low, high = np.quantile(means, [0.025, 0.975])
-    return float(values.mean()), float(low), float(high)
-
-
-def children_interval(run: LinkageRun) -> dict[str, int] | None:
-    """The run's number of children corrected by the reference set's found/true ratio.
-
-    Situations without an encoding are children of their own and stay uncorrected; the encoded
-    children are divided by the ratio (its interval gives the interval of the estimate). The
-    interval covers the error measured on the synthetic reference set only.
-    """
-    interval = run.quality.get("children_ratio_95")
-    ratio = run.quality.get("children_ratio")
-    if not interval or not ratio or min(interval) <= 0:
+def children_interval(run: LinkageRun) -> dict[str, Any] | None:
+    """The run's number of children and its 90% interval, as the engine read them from the
+    run's own encodings (`balise.linkage.interval`, docs/linkage.md §5)."""
+    children = run.quality.get("children")
+    if not children:
         return None
-    unencoded = run.situations - run.encoded
-    encoded_children = run.children - unencoded
+    return {key: children[key] for key in ("estimate", "low", "high", "coverage", "method")}
+
+
+def _children(estimates: Sequence[Any], singletons: int) -> dict[str, Any]:
+    """Sum of the per-key estimates; situations compared with nothing are children of their
+    own. Adding the bounds of independent groups gives an interval at least as wide as theirs."""
+    from balise.linkage.interval import METHOD
+
     return {
-        "estimate": round(unencoded + encoded_children / ratio),
-        "low": unencoded + math.floor(encoded_children / max(interval)),
-        "high": unencoded + math.ceil(encoded_children / min(interval)),
+        "estimate": singletons + sum(e.estimate for e in estimates),
+        "low": singletons + sum(e.low for e in estimates),
+        "high": singletons + sum(e.high for e in estimates),
+        "coverage": 90,
+        "method": METHOD,
     }
 
 
 def _cluster_groups(
     rows: Sequence[tuple[Any, ...]], params: Any, say: Progress
-) -> tuple[list[list[int]], int, int, list[dict[str, Any]]]:
+) -> tuple[list[list[int]], int, int, list[dict[str, Any]], dict[str, Any]]:
     """Groups of situation ids judged to be one child; candidate and link counts; what the
-    engine read from each key's encodings (`estimated_model`)."""
+    engine read from each key's encodings (`estimated_model`); the number of children and its
+    90% interval (`_children`)."""
     from balise.linkage.dedupe import dedupe_words, words_from_base64
 
     by_key: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
@@ -206,13 +181,16 @@ def _cluster_groups(
             groups.append([pk])
     candidates = links = 0
     estimated: list[dict[str, Any]] = []
+    estimates: list[Any] = []
     for (version, _key), members in sorted(by_key.items()):
         if version != "1":
             # Unknown spec versions cannot be compared with anything: each is its own child.
             groups.extend([pk] for pk, _ in members)
             continue
         say(0, None, "clusters")
-        result = dedupe_words(words_from_base64(text for _, text in members), params)
+        result = dedupe_words(words_from_base64(text for _, text in members), params, interval=True)
+        if result.children is not None:
+            estimates.append(result.children)
         candidates += result.candidates
         links += result.links
         if result.model is not None:
@@ -224,7 +202,9 @@ def _cluster_groups(
     for group in groups:
         group.sort()
     groups.sort(key=lambda g: g[0])
-    return groups, candidates, links, estimated
+    compared = sum(e.records for e in estimates)
+    children = _children(estimates, len(rows) - compared)
+    return groups, candidates, links, estimated, children
 
 
 def estimated_model(model: Any, records: int) -> dict[str, Any]:
@@ -334,7 +314,7 @@ def linkage_run(
             rows.append(row)
             if len(rows) % _BATCH == 0:
                 say(len(rows), None, None)
-        groups, candidates, links, estimated = _cluster_groups(rows, params, say)
+        groups, candidates, links, estimated, children = _cluster_groups(rows, params, say)
         run.parameters = {**run.parameters, "estimated": estimated}
         previous = dict(ChildCluster.objects.values_list("situation_id", "cluster"))
         ids, kept = stable_ids(groups, previous, run.pk)
@@ -366,7 +346,7 @@ def linkage_run(
             run.links = links
             run.clusters_kept = kept
             run.clusters_new = len(groups) - kept
-            run.quality = quality
+            run.quality = {**quality, "children": children}
             run.key_ids = sorted({r[3] for r in rows if r[3]})
             run.save()
             record_event(

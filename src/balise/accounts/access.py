@@ -53,6 +53,11 @@ def _deny(request: HttpRequest, reason: str) -> None:
     raise PermissionDenied(reason)
 
 
+def deny(request: HttpRequest, reason: str) -> None:
+    """Refuse with 403 and the ``authz.denied`` audit event, for checks a decorator cannot make."""
+    _deny(request, reason)
+
+
 def _gate(request: HttpRequest, check: Callable[[User], bool], reason: str) -> HttpResponse | None:
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())

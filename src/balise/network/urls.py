@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from balise.network import views
+from balise.network import key_views, views
 
 app_name = "network"
 urlpatterns = [
@@ -12,4 +12,8 @@ urlpatterns = [
     path("organisations/<int:pk>/invite-steward/", views.steward_invite, name="steward_invite"),
     path("users/", views.user_list, name="users"),
     path("users/<int:pk>/platform-role/", views.user_platform_role, name="user_platform_role"),
+    path("secret/", key_views.secret_admin, name="secret_admin"),
+    path("secret/custodian/", key_views.secret_custodian, name="secret_custodian"),
+    path("secret/publish/", key_views.secret_publish, name="secret_publish"),
+    path("secret/wrap/", key_views.secret_wrap, name="secret_wrap"),
 ]

@@ -10,18 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import wraps
-from typing import Any, Final
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
 from balise.accounts.models import User
+from balise.network.unlock import STORAGE_KEY as STORAGE_KEY
+from balise.network.unlock import unlock_context
 from balise.situations.models import Situation
 from balise.situations.services import refuse_identity_fields
 from balise.situations.validation import IDENTITY_FIELDS, SituationValidationError
-
-# The localStorage key under which a device keeps the network secret file's text.
-STORAGE_KEY: Final = "balise.network-secret"
 
 
 def form_messages() -> dict[str, str]:
@@ -56,6 +55,10 @@ def form_messages() -> dict[str, str]:
             "The network secret kept on this device is damaged. Enter it again on the "
             "device-secret page."
         ),
+        "wrong_network": _(
+            "This device holds key %(device)s, but the network now uses key %(network)s: "
+            "encodings made here would not match. Unlock the current secret below."
+        ),
         "other_key": _(
             "The stored encoding was made with key %(stored)s, this device holds key "
             "%(device)s: a new encoding would not match the others. Ask your steward which "
@@ -73,6 +76,14 @@ def setup_messages() -> dict[str, str]:
             "identities in the recording form."
         ),
         "removed": _("The network secret was removed from this device."),
+        "wrong_network": _(
+            "This device holds key %(device)s, but the network now uses key %(network)s: "
+            "encodings made here would not match the others. Unlock the current secret with "
+            "your organisation's code."
+        ),
+        "file_ready": _(
+            "File read: key %(key)s. Press “Keep on this device” to keep it on this device."
+        ),
         "stored_damaged": _(
             "The secret kept on this device is damaged. Remove it and enter it again."
         ),
@@ -92,9 +103,12 @@ def setup_messages() -> dict[str, str]:
     }
 
 
-def identity_context(values: Mapping[str, Any], situation: Situation | None) -> dict[str, Any]:
-    """What the identity step renders: the hidden fields (kept across a re-rendered form) and
-    the stored encoding's version and key identifier when editing."""
+def identity_context(
+    values: Mapping[str, Any], situation: Situation | None, *, organisation_id: int | None = None
+) -> dict[str, Any]:
+    """What the identity step renders: the hidden fields (kept across a re-rendered form), the
+    stored encoding's version and key identifier when editing, and the organisation's wrapped
+    secret with the network's current key identifier (the unlock step)."""
     hidden = {name: str(values.get(name) or "") for name in IDENTITY_FIELDS}
     stored = situation is not None and bool(situation.identity_encoding)
     return {
@@ -103,6 +117,7 @@ def identity_context(values: Mapping[str, Any], situation: Situation | None) -> 
         "stored_version": situation.identity_version if stored and situation else "",
         "messages": form_messages(),
         "storage_key": STORAGE_KEY,
+        "unlock": unlock_context(organisation_id),
     }
 
 

@@ -140,7 +140,9 @@ def _render_form(
             "situation": situation,
             "summary": summary,
             "identity_errors": identity_errors(issues),
-            "identity": identity_context(identity_values, situation),
+            "identity": identity_context(
+                identity_values, situation, organisation_id=_user(request).organisation_id
+            ),
             "vulnerability_field": fields["vulnerabilities"],
         },
         status=status,

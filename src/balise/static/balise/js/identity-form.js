@@ -198,39 +198,81 @@ function firstInvalid() {
 }
 
 let sending = false;
+let bound = false;
+const unlockData = JSON.parse(document.getElementById("network-unlock").textContent);
+const secretModuleUrl = document.getElementById("balise-network-secret-module").href;
+const missingText = $("identity-missing-text");
+const missingTextDefault = missingText.textContent;
+
+function setInputsEnabled(enabled) {
+  for (const input of Object.values(inputs)) input.disabled = !enabled;
+}
+
+// The unlock step inside the form: the half-filled form stays as it is while the secret is
+// unlocked; the identity inputs open as soon as it is kept on this device.
+async function offerUnlock(state, message) {
+  root.dataset.state = state;
+  setInputsEnabled(false);
+  missingText.textContent = message || missingTextDefault;
+  missingNotice.hidden = false;
+  const codeInput = $("unlock-code");
+  if (!codeInput || codeInput.dataset.bound) return;
+  codeInput.dataset.bound = "1";
+  const { bindUnlock } = await import(secretModuleUrl);
+  ({ encodeIdentity } = await import(encodingUrl));
+  bindUnlock({
+    input: codeInput,
+    button: $("unlock-button"),
+    error: $("unlock-error"),
+    status: $("unlock-status"),
+    data: unlockData,
+    describe: async (text) => (await encodeIdentity(text, {})).balise_key_id,
+    onUnlocked: async () => {
+      await start();
+      if (root.dataset.state === "ready") inputs.first_name.focus();
+    },
+  });
+}
 
 async function start() {
   const secret = readSecret();
+  stepError.textContent = "";
   if (!secret) {
-    missingNotice.hidden = false;
-    root.dataset.state = "missing";
+    await offerUnlock("missing", "");
     return; // inputs stay disabled: without the secret no identity can be encoded
   }
   try {
     ({ encodeIdentity, plausibleDate, parseBirthDate, isAfter } = await import(encodingUrl));
     deviceKeyId = (await encodeIdentity(secret, {})).balise_key_id;
   } catch {
-    missingNotice.hidden = false;
-    stepError.textContent = messages.secret_damaged;
-    root.dataset.state = "damaged";
+    await offerUnlock("damaged", messages.secret_damaged);
     return;
   }
+  const networkKeyId = unlockData.network_key_id;
+  if (networkKeyId && networkKeyId !== deviceKeyId) {
+    await offerUnlock(
+      "wrong-network",
+      format(messages.wrong_network, { device: shortKey(deviceKeyId), network: shortKey(networkKeyId) }),
+    );
+    return;
+  }
+  missingNotice.hidden = true;
   if (root.dataset.storedKeyId && root.dataset.storedKeyId !== deviceKeyId) {
     stepError.textContent = format(messages.other_key, {
       stored: shortKey(root.dataset.storedKeyId),
       device: shortKey(deviceKeyId),
     });
   }
-  for (const input of Object.values(inputs)) {
-    input.disabled = false;
-    input.addEventListener("change", () => encodeNow());
-  }
+  setInputsEnabled(true);
+  root.dataset.state = "ready";
+  showIdle();
+  if (bound) return;
+  bound = true;
+  for (const input of Object.values(inputs)) input.addEventListener("change", () => encodeNow());
   keepButton.addEventListener("click", async () => {
     keptFor = keepButton.dataset.birthDate;
     if (await encodeNow()) inputs.birth_date.focus();
   });
-  root.dataset.state = "ready";
-  showIdle();
 
   form.addEventListener("submit", async (event) => {
     if (sending || !hasPlainInput()) return;
@@ -249,5 +291,11 @@ async function start() {
   // Leaving the page (or the back-forward cache keeping it) never keeps the names in the inputs.
   window.addEventListener("pagehide", clearPlain);
 }
+
+// The secret set in another tab (the device-secret page opened from here) opens this form's
+// identity step without reloading it, so nothing typed here is lost.
+window.addEventListener("storage", (event) => {
+  if (event.key === root.dataset.storageKey && root.dataset.state !== "ready") start();
+});
 
 start();

@@ -1,12 +1,16 @@
-// The device-secret page: keeps the network secret (the file `balise secret new` wrote) in this
-// browser's localStorage only. Nothing here sends it anywhere: there is no form, the inputs have
-// no name, and the only network use is loading encoding.js (with Subresource Integrity) to check
-// the file. Texts come translated from the page (#device-secret-messages).
+// The device-secret page: keeps the network secret in this browser's localStorage only. Two
+// ways in: unlock the organisation's wrapped copy with its unlock code (network-secret.js), or
+// a secret file (`balise secret new`) chosen or pasted. Nothing here sends the secret or the
+// code: there is no form and the inputs have no name. Texts come translated from the page
+// (#device-secret-messages, #network-unlock).
 
 const root = document.getElementById("device-secret");
 const messages = JSON.parse(document.getElementById("device-secret-messages").textContent);
+const unlockData = JSON.parse(document.getElementById("network-unlock").textContent);
 const storageKey = root.dataset.storageKey;
+const networkKeyId = root.dataset.networkKeyId;
 const encodingUrl = document.getElementById("balise-encoding-module").href;
+const secretModuleUrl = document.getElementById("balise-network-secret-module").href;
 
 const $ = (id) => document.getElementById(id);
 const stateText = $("secret-state");
@@ -62,7 +66,7 @@ async function render(announce) {
   const stored = readStored();
   if (!stored) {
     details.hidden = true;
-    removeButton.hidden = true;
+    removeButton.hidden = true; // nothing to remove
     root.dataset.state = "missing";
     stateText.textContent = announce || messages.missing;
     return;
@@ -73,6 +77,11 @@ async function render(announce) {
     versionOut.textContent = version;
     details.hidden = false;
     removeButton.hidden = false;
+    if (networkKeyId && keyId !== networkKeyId) {
+      root.dataset.state = "wrong-network";
+      stateText.textContent = format(messages.wrong_network, { device: keyId, network: networkKeyId });
+      return;
+    }
     root.dataset.state = "set";
     stateText.textContent = announce || format(messages.set, { key: keyId, version });
   } catch {
@@ -82,6 +91,9 @@ async function render(announce) {
     stateText.textContent = messages.stored_damaged;
   }
 }
+
+// A chosen file is read and checked at once, but kept only when the person presses "Keep".
+let pendingFile = null;
 
 async function keep(text, field) {
   clearError();
@@ -105,13 +117,19 @@ async function keep(text, field) {
   }
   textArea.value = "";
   fileInput.value = "";
+  pendingFile = null;
   await render(format(messages.saved, { key: described.keyId, version: described.version }));
   stateText.focus();
 }
 
-saveButton.addEventListener("click", () => keep(textArea.value, textArea));
+saveButton.addEventListener("click", () => {
+  if (pendingFile !== null && !textArea.value.trim()) keep(pendingFile, fileInput);
+  else keep(textArea.value, textArea);
+});
 
 fileInput.addEventListener("change", async () => {
+  clearError();
+  pendingFile = null;
   const file = fileInput.files && fileInput.files[0];
   if (!file) return;
   if (file.size > 4096) {
@@ -119,7 +137,16 @@ fileInput.addEventListener("change", async () => {
     fileInput.value = "";
     return;
   }
-  await keep(await file.text(), fileInput);
+  const text = await file.text();
+  try {
+    const { keyId } = await describe(text.trim());
+    pendingFile = text;
+    errorText.textContent = "";
+    stateText.textContent = format(messages.file_ready, { key: keyId });
+  } catch (error) {
+    fileInput.value = "";
+    showError(reasonOf(error), fileInput);
+  }
 });
 
 removeButton.addEventListener("click", async () => {
@@ -133,5 +160,23 @@ removeButton.addEventListener("click", async () => {
   stateText.focus();
 });
 
+async function bindUnlockStep() {
+  const input = $("unlock-code");
+  if (!input) return;
+  const { bindUnlock } = await import(secretModuleUrl);
+  bindUnlock({
+    input,
+    button: $("unlock-button"),
+    error: $("unlock-error"),
+    status: $("unlock-status"),
+    data: unlockData,
+    describe: async (text) => (await describe(text)).keyId,
+    onUnlocked: async () => {
+      await render("");
+    },
+  });
+}
+
 root.hidden = false;
 render("");
+bindUnlockStep();

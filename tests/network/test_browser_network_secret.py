@@ -13,7 +13,6 @@ from base64 import b32decode
 from pathlib import Path
 
 import pytest
-from django_otp.oath import totp
 from playwright.sync_api import Browser, Page, Request, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -23,6 +22,7 @@ from balise.linkage.secret import loads_secret, new_secret
 from balise.network.models import KeyCustodian, NetworkKey, WrappedSecret
 from balise.situations.models import Situation
 from tests.a11y import assert_no_serious_axe_violations
+from tests.accounts.helpers import code_for_key
 from tests.conftest import PASSWORD, browser_sign_in, make_user
 from tests.network.wrapping import unwrap_secret, wrap_secret
 from tests.privacy.leaks import Sent, find_leaks, identity_needles, secret_needles
@@ -51,7 +51,8 @@ def _sent(requests: list[Request]) -> list[Sent]:
 
 
 def _totp(secret: str) -> str:
-    return f"{totp(b32decode(secret.replace(' ', ''))):06d}"
+    """The authenticator app's code for the key typed off the page (at the frozen OTP clock)."""
+    return code_for_key(b32decode(secret.replace(" ", "")))
 
 
 def _organisation() -> Organisation:
@@ -105,6 +106,7 @@ def test_it_takes_a_first_time_recorder_from_sign_in_to_a_saved_situation(
     page.get_by_role("button", name="Se connecter").click()
     page.fill("#id_code", _totp(page.get_by_test_id("totp-secret").inner_text()))
     page.get_by_role("button", name="Confirmer").click()
+    expect(page.get_by_test_id("recovery-codes").locator("li")).to_have_count(10)
     page.get_by_role("link", name="J'ai conservé mes codes, continuer").click()
     page.goto(live_server.url + "/situations/new/")
 

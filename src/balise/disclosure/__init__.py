@@ -3,11 +3,26 @@
 Pipeline: describe tables (``Dimension``, ``TableSpec``) -> tabulate microdata
 (``build_release``) -> withhold cells (``protect_release``, against earlier releases too) ->
 attack the result independently (``audit_release``) -> publish (``release_to_json``).
-Differential privacy with OpenDP is an optional alternative in ``balise.disclosure.dp``.
+Cell-key perturbation (``perturb_release``: every cell published with bounded, consistent noise)
+is the other protection, attacked by ``audit_perturbed``; differential privacy with OpenDP is an
+optional third in ``balise.disclosure.dp``.
 """
 
-from balise.disclosure.audit import AuditReport, CellAudit, ClassAudit, audit_release
+from balise.disclosure.audit import (
+    AuditReport,
+    CellAudit,
+    ClassAudit,
+    PerturbationAudit,
+    audit_perturbed,
+    audit_release,
+)
 from balise.disclosure.build import build_release, build_table, child_records
+from balise.disclosure.cellkey import (
+    PerturbedRelease,
+    PTable,
+    perturb_release,
+    perturbed_release_to_json,
+)
 from balise.disclosure.coarsen import CoarseningOption, suggest_coarsening
 from balise.disclosure.jsonio import release_from_json, release_to_json
 from balise.disclosure.model import (
@@ -35,14 +50,20 @@ __all__ = [
     "Dimension",
     "DisclosureRules",
     "InconsistentReleaseError",
+    "PTable",
+    "PerturbationAudit",
+    "PerturbedRelease",
     "Release",
     "Table",
     "TableSpec",
+    "audit_perturbed",
     "audit_release",
     "build_release",
     "build_table",
     "child_records",
     "class_disclosures",
+    "perturb_release",
+    "perturbed_release_to_json",
     "primary_suppressions",
     "protect_and_audit",
     "protect_release",

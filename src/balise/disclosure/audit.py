@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,15 @@ from balise.disclosure.model import (
 )
 from balise.disclosure.types import MARGIN, CellKey, JSONObject, SuppressionReason
 
-__all__ = ["AuditReport", "CellAudit", "ClassAudit", "audit_release"]
+__all__ = [
+    "AuditReport",
+    "CellAudit",
+    "ClassAudit",
+    "PerturbationAudit",
+    "PerturbedCellAudit",
+    "audit_perturbed",
+    "audit_release",
+]
 
 FloatArray = npt.NDArray[np.float64]
 #: The audit refuses releases whose finest cross-classification is larger than this.
@@ -430,7 +438,9 @@ def audit_release(
             continue
         # A differentially private release is protected by its epsilon, and its noisy
         # figures are no sums of true counts: it is no constraint on the attacker's tables.
-        exact = [r for r in earlier if "privacy" not in r.metadata]
+        exact = [
+            r for r in earlier if "privacy" not in r.metadata and "perturbation" not in r.metadata
+        ]
         previous = [t for r in exact for t in r.tables if t.spec.unit == unit]
         attack = _Attack(current, previous, time_limit)
         for table in current:
@@ -511,3 +521,220 @@ def _audit_class(attack: _Attack, table: Table, cell: CellKey, margin: CellKey) 
         passed=passed,
         note=note,
     )
+
+
+# --- perturbed (cell-key) releases ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PerturbedCellAudit:
+    """Whether an attacker can recover one perturbed cell's true value exactly."""
+
+    table: str
+    key: CellKey
+    cell: Mapping[str, str]
+    true_value: int
+    published: int
+    recovered: bool
+
+    def to_json(self) -> JSONObject:
+        return {
+            "table": self.table,
+            "cell": dict(self.cell),
+            "true_value": self.true_value,
+            "published": self.published,
+            "recovered": self.recovered,
+        }
+
+
+@dataclass(frozen=True)
+class PerturbationAudit:
+    """The attack on a perturbed release: which true values everything published pins down.
+
+    ``passed`` when no *protected* value (a count from 1 to ``threshold - 1``, what suppression
+    would withhold) is recovered exactly.
+    """
+
+    cells: tuple[PerturbedCellAudit, ...]
+    threshold: int
+    seconds: float
+    solver_calls: int
+
+    @property
+    def recovered(self) -> list[PerturbedCellAudit]:
+        return [c for c in self.cells if c.recovered]
+
+    @property
+    def protected_recovered(self) -> list[PerturbedCellAudit]:
+        return [c for c in self.recovered if 1 <= c.true_value < self.threshold]
+
+    @property
+    def protected_cells(self) -> int:
+        return sum(1 for c in self.cells if 1 <= c.true_value < self.threshold)
+
+    @property
+    def passed(self) -> bool:
+        return not self.protected_recovered
+
+    def summary(self) -> JSONObject:
+        return {
+            "passed": self.passed,
+            "seconds": round(self.seconds, 2),
+            "cells_attacked": len(self.cells),
+            "protected_cells": self.protected_cells,
+            "recovered": len(self.recovered),
+            "protected_recovered": len(self.protected_recovered),
+        }
+
+
+def audit_perturbed(
+    tables: Sequence[Table],
+    published: Mapping[str, Mapping[CellKey, int]],
+    origins: Callable[[int], tuple[int, int]],
+    *,
+    earlier: Sequence[Release] = (),
+    earlier_perturbed: Sequence[tuple[Release, Callable[[int], tuple[int, int]]]] = (),
+    threshold: int = 10,
+    time_limit: float = 20.0,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> PerturbationAudit:
+    """Try to recover every true value of ``tables`` exactly from everything published.
+
+    The attacker knows the ptable (``origins(v)``: the true counts that can be published as
+    ``v``), so each published cell of this release and of earlier perturbed releases bounds its
+    sum of finest cells; earlier exact releases give equalities; counts are non-negative
+    integers. A cell is *recovered* when its smallest and largest feasible values (integer
+    programs) coincide. ``tables`` hold the true values (to judge, never given to the attack).
+    Each solved table is kept, so most cells are settled by two tables that differ on them.
+    """
+    started = time.perf_counter()
+    out: list[PerturbedCellAudit] = []
+    calls = 0
+    done = 0
+    total = sum(len(t.values) for t in tables)
+    for unit in ("children", "situations"):
+        current = [t for t in tables if t.spec.unit == unit]
+        if not current:
+            continue
+        bounded: list[tuple[Table, Mapping[CellKey, int], Callable[[int], tuple[int, int]]]] = [
+            (t, published[t.name], origins) for t in current
+        ]
+        for index, (release, their_origins) in enumerate(earlier_perturbed):
+            for table in release.tables:
+                if table.spec.unit != unit:
+                    continue
+                renamed = Table(
+                    spec=TableSpec(
+                        name=f"earlier-{index}/{table.name}",
+                        unit=table.spec.unit,
+                        dimensions=table.spec.dimensions,
+                        scope=table.spec.scope,
+                    ),
+                    values=table.values,
+                )
+                values: Mapping[CellKey, int] = {
+                    k: int(v) for k, v in table.values.items() if v is not None
+                }
+                bounded.append((renamed, values, their_origins))
+        hidden = [
+            Table(spec=t.spec, values=t.values, suppressed=dict.fromkeys(t.values, "unknown"))
+            for t, _values, _origins in bounded
+        ]
+        exact = [
+            r for r in earlier if "privacy" not in r.metadata and "perturbation" not in r.metadata
+        ]
+        previous = [t for r in exact for t in r.tables if t.spec.unit == unit]
+        attack = _Attack(hidden, previous, time_limit)
+        rows: list[FloatArray] = []
+        lows: list[float] = []
+        highs: list[float] = []
+        for table, (_true, values, their_origins) in zip(hidden, bounded, strict=True):
+            for key, value in values.items():
+                low, high = their_origins(value)
+                rows.append(attack.cell(table, key))
+                lows.append(float(low))
+                highs.append(float(high))
+        solver = _BoundedAttack(attack, rows, lows, highs, time_limit)
+        solver.solve(np.zeros(attack.size))
+        for table in current:
+            for key in table.spec.cell_keys():
+                done += 1
+                if progress is not None and done % 25 == 0:
+                    progress(done, total, "attack")
+                expr = attack.cell(table, key)
+                recovered = solver.determined(expr)
+                out.append(
+                    PerturbedCellAudit(
+                        table=table.name,
+                        key=key,
+                        cell=table.cell_dict(key),
+                        true_value=table.true_value(key),
+                        published=published[table.name][key],
+                        recovered=recovered,
+                    )
+                )
+        calls += solver.calls
+    if progress is not None:
+        progress(total, total, "attack")
+    return PerturbationAudit(
+        cells=tuple(out),
+        threshold=threshold,
+        seconds=time.perf_counter() - started,
+        solver_calls=calls,
+    )
+
+
+class _BoundedAttack:
+    """Integer tables within the published bounds; a pool of those found settles most cells."""
+
+    def __init__(
+        self,
+        attack: _Attack,
+        rows: Sequence[FloatArray],
+        lows: Sequence[float],
+        highs: Sequence[float],
+        time_limit: float,
+    ) -> None:
+        a_eq, b_eq, upper = attack._system(prior_only=True)
+        self.constraints = [
+            LinearConstraint(csr_array(np.array(rows)), np.array(lows), np.array(highs))
+        ]
+        if len(b_eq):
+            self.constraints.append(LinearConstraint(a_eq, b_eq, b_eq))
+        self.size = attack.size
+        self.upper = upper
+        self.time_limit = time_limit
+        self.pool: list[FloatArray] = []
+        self.calls = 0
+
+    def solve(self, objective: FloatArray) -> FloatArray:
+        self.calls += 1
+        result = milp(
+            objective,
+            constraints=self.constraints,
+            integrality=np.ones(self.size),
+            bounds=Bounds(np.zeros(self.size), self.upper),
+            options={"time_limit": self.time_limit},
+        )
+        if result.x is None:
+            raise InconsistentReleaseError(
+                "no table agrees with everything published: the data contradict an "
+                "earlier release (late or revised records, or a changed linkage)"
+            )
+        found = np.rint(np.asarray(result.x, dtype=np.float64))
+        self.pool.append(found)
+        return found
+
+    def determined(self, expr: FloatArray) -> bool:
+        """Whether every integer table within the bounds gives ``expr`` the same value.
+
+        After a time limit the incumbent is used: it can only make a cell look determined
+        when it is not (the audit errs on the attacker's side).
+        """
+        seen = {round(float(expr @ x)) for x in self.pool}
+        if len(seen) > 1:
+            return False
+        (value,) = seen
+        if round(float(expr @ self.solve(-expr))) != value:
+            return False
+        return round(float(expr @ self.solve(expr))) == value

@@ -326,7 +326,8 @@ def _engine(
         before = [
             t
             for r in earlier
-            if "privacy" not in r.metadata  # noisy figures are no exact sums (see dp.py)
+            # Noisy figures (dp.py, cellkey.py) are no exact sums.
+            if "privacy" not in r.metadata and "perturbation" not in r.metadata
             for t in r.tables
             if t.spec.unit == unit
         ]

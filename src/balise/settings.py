@@ -33,6 +33,10 @@ NOTES_KEY = env_secret(
     None if PRODUCTION else "ZGV2ZWxvcG1lbnQtb25seS1ub3Rlcy1rZXktMzJieXQ=",
 )
 
+# Keys the record keys of cell-key perturbation (docs/disclosure.md): a child's noise is fixed by
+# it in every release. Unset, it is derived from the audit key (also outside the database).
+CELL_KEY_SECRET = env_secret("BALISE_CELL_KEY_SECRET", "") or None
+
 DEBUG = env_bool("DEBUG", False) and not PRODUCTION
 # The demo network and its banner; MFA may be switched off only there, and visibly so.
 DEMO = env_bool("BALISE_DEMO", False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -16,6 +16,9 @@ from balise.observatory.runs import linkage_run
 from balise.situations.models import Situation
 from balise.situations.services import situation_create
 from tests.conftest import Personas, make_user
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 from tests.situations.conftest import valid_data
 
 ENCODER = Encoder(NetworkSecret(hashlib.sha256(b"observatory tests").digest()))
@@ -101,3 +104,17 @@ def linked(network: Network) -> Network:
 @pytest.fixture
 def analyst2(personas: Personas) -> User:
     return make_user("analyst2@example.org", platform_role=PlatformRole.ANALYST)
+
+
+OVERFLOWING = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))
+  .slice(0, 5)"""
+
+
+def assert_no_horizontal_overflow(page: Page) -> None:
+    """No sideways scrolling at the page's width; the message names the elements that stick out."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"], page.evaluate(OVERFLOWING)

@@ -128,6 +128,7 @@ def test_it_leaves_dp_releases_out_of_the_suppression_audit(
         tables=TABLES,
         geography="province",
         age_bands="primero",
+        mode=Release.Mode.SUPPRESSION,
     )
     exact = release_preview(actor=personas.analyst, release=exact)
     assert exact.preview["audit"]["passed"] is True
@@ -186,6 +187,8 @@ def test_it_drafts_through_the_analyst_page_within_the_budget(
     page = approver.get(reverse("observatory:release_detail", args=[release.pk])).content.decode()
     assert 'data-mode="dp"' in page
     assert re.search(r"\d+ ± \d+", page)
-    done = approver.post(reverse("observatory:release_approve", args=[release.pk]))
+    done = approver.post(
+        reverse("observatory:release_approve", args=[release.pk]), {"confirm": "yes"}
+    )
     assert done["Location"] == reverse("statistics:detail", args=[release.pk])
     assert Release.objects.get().is_published

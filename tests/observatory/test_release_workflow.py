@@ -30,6 +30,7 @@ def _draft(analyst: User, period: int = 2025) -> Release:
         tables=["children_by_gender_age", "situations_by_sector"],
         geography="province",
         age_bands="primero",
+        mode=Release.Mode.SUPPRESSION,
     )
 
 
@@ -93,6 +94,7 @@ def test_it_protects_a_second_release_against_the_first(
         tables=["children_by_gender_age", "situations_by_sector", "situations_by_geography"],
         geography="arrondissement",
         age_bands="fine",
+        mode=Release.Mode.SUPPRESSION,
     )
     second = release_preview(actor=personas.analyst, release=second)
     assert second.preview["earlier"] == [first.pk]
@@ -143,6 +145,7 @@ def test_it_runs_the_workflow_through_the_analyst_pages(
             "geography": "arrondissement",
             "age_bands": "primero",
             "threshold": "10",
+            "mode": "suppression",
         },
     )
     assert response.status_code == 302
@@ -150,13 +153,24 @@ def test_it_runs_the_workflow_through_the_analyst_pages(
     page = drafter.get(reverse("observatory:release_detail", args=[release.pk])).content.decode()
     assert "Approve and publish" not in page
     assert "Approuver" not in page
-    refused = drafter.post(reverse("observatory:release_approve", args=[release.pk]))
+    refused = drafter.post(
+        reverse("observatory:release_approve", args=[release.pk]), {"confirm": "yes"}
+    )
     assert refused.status_code == 302
     assert not Release.objects.get().is_published
     approver = login_verified(Client(), analyst2)
     page = approver.get(reverse("observatory:release_detail", args=[release.pk])).content.decode()
     assert reverse("observatory:release_approve", args=[release.pk]) in page
-    done = approver.post(reverse("observatory:release_approve", args=[release.pk]))
+    confirm = approver.get(reverse("observatory:release_approve", args=[release.pk]))
+    confirmation = confirm.content.decode()
+    assert "data-public-tables" in confirmation  # says what becomes public
+    assert "Enfants par genre" in confirmation  # the table, in the reader's language (French)
+    unconfirmed = approver.post(reverse("observatory:release_approve", args=[release.pk]))
+    assert unconfirmed.status_code == 200
+    assert not Release.objects.get().is_published
+    done = approver.post(
+        reverse("observatory:release_approve", args=[release.pk]), {"confirm": "yes"}
+    )
     assert done.status_code == 302
     assert done["Location"] == reverse("statistics:detail", args=[release.pk])
     assert Release.objects.get().is_published

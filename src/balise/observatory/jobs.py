@@ -34,8 +34,12 @@ def preview_release(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
     if release is None:
         raise JobError("This release no longer exists.")
     progress(0, 1, stage="protecting")
+
+    def report(done: int, total: int, stage: str) -> None:
+        progress(done, total, stage=stage)
+
     try:
-        release_preview(actor=job.owner, release=release)
+        release_preview(actor=job.owner, release=release, progress=report)
     except ReleaseError as exc:
         raise JobError(str(exc)) from None
     progress(1, 1, stage="done")

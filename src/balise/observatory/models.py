@@ -122,22 +122,38 @@ class ReleaseQuerySet(models.QuerySet["Release"]):
     def published(self) -> ReleaseQuerySet:
         return self.filter(status=Release.Status.PUBLISHED)
 
+    def public(self) -> ReleaseQuerySet:
+        """Published and withdrawn releases: a withdrawn one keeps its page, with a notice."""
+        return self.filter(status__in=[Release.Status.PUBLISHED, Release.Status.WITHDRAWN])
+
+    def disclosed(self) -> ReleaseQuerySet:
+        """Every release whose figures were once public: later releases are checked against
+        them, withdrawn or not (a withdrawal cannot make anyone forget a figure)."""
+        return self.public()
+
 
 class Release(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Mode(models.TextChoices):
+        CELL_KEY = "cellkey", _("Cell-key perturbation (every cell published, small noise)")
         SUPPRESSION = "suppression", _("Suppression with an audit")
         DP = "dp", _("Differential privacy")
 
+    #: The only fields a published release may still change: its withdrawal.
+    WITHDRAWAL_FIELDS = frozenset({"status", "withdrawn_at", "withdrawn_by", "withdrawal_reason"})
+
     title = models.CharField(_("title"), max_length=200)
-    mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default="suppression")
+    mode = models.CharField(_("mode"), max_length=16, choices=Mode.choices, default="cellkey")
     # Differential privacy only: the epsilon each table spends (the ledger is the published
     # releases' frozen JSON, ``release.privacy``).
     epsilons = models.JSONField(_("epsilon per table"), default=dict, blank=True)
     period = models.PositiveSmallIntegerField(_("year"))
+    # A release may cover several years ending with ``period`` (small volumes).
+    years = models.PositiveSmallIntegerField(_("years covered"), default=1)
     tables = models.JSONField(_("tables"), default=list)
     geography = models.CharField(_("geography"), max_length=16, default="province")
     age_bands = models.CharField(_("age bands"), max_length=16, default="primero")
@@ -160,6 +176,12 @@ class Release(models.Model):
     content = models.JSONField(null=True, blank=True)
     content_sha256 = models.CharField(max_length=64, blank=True)
     audit_summary = models.JSONField(default=dict, blank=True)
+    # Withdrawal: the public page stays, with this notice; the figures stay disclosed.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
 
     objects = ReleaseQuerySet.as_manager()
 
@@ -174,18 +196,39 @@ class Release(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             stored = Release.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-            if stored == self.Status.PUBLISHED:
+            fields = kwargs.get("update_fields")
+            withdrawing = (
+                stored == self.Status.PUBLISHED
+                and self.status == self.Status.WITHDRAWN
+                and fields is not None
+                and set(fields) <= self.WITHDRAWAL_FIELDS
+            )
+            if stored in (self.Status.PUBLISHED, self.Status.WITHDRAWN) and not withdrawing:
                 raise ValueError("a published release is frozen")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        if self.is_published:
+        if self.status != self.Status.DRAFT:
             raise ValueError("a published release is frozen")
         return super().delete(*args, **kwargs)
 
     @property
     def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+        """Frozen: published, or published then withdrawn."""
+        return self.status in (self.Status.PUBLISHED, self.Status.WITHDRAWN)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
+    def first_year(self) -> int:
+        return self.period - self.years + 1
+
+    @property
+    def period_label(self) -> str:
+        """``2025``, or ``2024–2025`` for a release over several years."""
+        return str(self.period) if self.years <= 1 else f"{self.first_year}\u2013{self.period}"
 
 
 class DashboardFigure(models.Model):

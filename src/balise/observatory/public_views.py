@@ -26,13 +26,22 @@ from balise.observatory.presentation import (
 
 
 def _published(pk: int) -> Release:
-    return get_object_or_404(Release.objects.published(), pk=pk)
+    """A published (or published then withdrawn) release; a draft answers 404."""
+    return get_object_or_404(Release.objects.public(), pk=pk)
 
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    releases = Release.objects.published().order_by("-published_at", "-pk")
-    return render(request, "statistics/index.html", {"releases": releases})
+    releases = list(Release.objects.public().order_by("-period", "-published_at", "-pk"))
+    # One heading per period, its releases under it (no period repeated on every line).
+    periods: dict[str, list[Release]] = {}
+    for release in releases:
+        periods.setdefault(release.period_label, []).append(release)
+    return render(
+        request,
+        "statistics/index.html",
+        {"releases": releases, "periods": list(periods.items())},
+    )
 
 
 @require_GET
@@ -64,6 +73,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "quality": meta.get("linkage", {}).get("quality", {}),
             "audit": meta.get("audit", {}),
             "privacy": privacy,
+            "perturbation": meta.get("perturbation") or {},
         },
     )
 

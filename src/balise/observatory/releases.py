@@ -9,12 +9,13 @@ public pages and exports read only that JSON.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -27,9 +28,15 @@ from balise.disclosure import (
     AuditReport,
     DisclosureRules,
     InconsistentReleaseError,
+    PerturbationAudit,
+    PerturbedRelease,
+    PTable,
     Table,
+    audit_perturbed,
     audit_release,
     build_release,
+    perturb_release,
+    perturbed_release_to_json,
     primary_suppressions,
     protect_release,
     release_from_json,
@@ -55,7 +62,21 @@ SUPPRESSION_METHOD = (
     "release together and against every earlier release; checked by an independent integer-"
     "programming audit"
 )
+CELL_KEY_METHOD = (
+    "none withheld: cell-key perturbation (each child and situation carries a fixed secret "
+    "random key; a cell's published value is a fixed function of its true count and of the sum "
+    "of its contributors' keys, so the same cell has the same value in every table and release); "
+    "checked by an independent integer-programming attack"
+)
 EARLIEST_YEAR = 2000
+MAX_YEARS = 3
+#: Cell-key perturbation: published values differ from true counts by at most 4, never show 1
+#: or 2, and have variance 2 (docs/disclosure.md, "Cell-key perturbation").
+MAX_NOISE: Final = 4
+NOISE_VARIANCE: Final = 2.0
+NEVER_PUBLISHED: Final = 2
+
+Progress = Callable[[int, int, str], None]
 
 
 class ReleaseError(ValueError):
@@ -77,7 +98,9 @@ def check_period(period: int) -> None:
 
 
 def published_releases() -> list[Release]:
-    return list(Release.objects.published().order_by("published_at", "pk"))
+    """Every release whose figures were made public, withdrawn ones included: a withdrawal
+    does not make readers forget, so later releases are protected against them too."""
+    return list(Release.objects.disclosed().order_by("published_at", "pk"))
 
 
 def earlier_protected(releases: Sequence[Release]) -> list[ProtectedRelease]:
@@ -115,10 +138,12 @@ def metadata(
     threshold: int,
     run: LinkageRun,
     status: str,
+    years: int = 1,
 ) -> dict[str, Any]:
     return {
         "title": title,
         "period": period,
+        "years": [period - years + 1, period],
         "status": status,
         "tables": list(tables),
         "granularity": {"geography": geography, "age_bands": age_bands},
@@ -135,12 +160,12 @@ def metadata(
     }
 
 
-def _run_and_rows(period: int) -> tuple[LinkageRun, list[dict[str, Any]]]:
+def _run_and_rows(period: int, years: int = 1) -> tuple[LinkageRun, list[dict[str, Any]]]:
     """The latest linkage run and the facts of ``period``; a clear error when either is missing."""
     run = latest_run()
     if run is None:
         raise ReleaseError("no linkage run yet: run `balise linkage run` first")
-    rows = period_rows(period)
+    rows = period_rows(period, years)
     if not rows:
         raise ReleaseError(f"no situation was detected in {period}: nothing to release")
     return run, rows
@@ -247,29 +272,35 @@ def release_draft(
     geography: str,
     age_bands: str,
     threshold: int = 10,
-    mode: str = Release.Mode.SUPPRESSION,
+    mode: str = Release.Mode.CELL_KEY,
     epsilons: Mapping[str, float] | None = None,
+    years: int = 1,
 ) -> Release:
     """Save a draft. In differential-privacy mode every chosen table needs its epsilon, and the
     epsilons together must fit in what the ledger leaves of the budget."""
     if not actor.is_analyst:
         raise PermissionDenied("analysts only")
     check_period(period)
+    if not 1 <= years <= MAX_YEARS or (years > 1 and mode != Release.Mode.CELL_KEY):
+        raise ReleaseError(
+            f"a release covers 1 to {MAX_YEARS} years; several years need cell-key perturbation"
+        )
     chosen = [t for t in TABLE_KEYS if t in tables]
     spend: dict[str, float] = {}
     if mode == Release.Mode.DP:
         spend = checked_epsilons(chosen, epsilons or {})
-    elif mode != Release.Mode.SUPPRESSION:
+    elif mode not in (Release.Mode.SUPPRESSION, Release.Mode.CELL_KEY):
         raise ReleaseError(f"unknown release mode {mode!r}")
     release = Release.objects.create(
         title=title,
         period=period,
+        years=years,
         mode=mode,
         epsilons=spend,
         tables=chosen,
         geography=geography,
         age_bands=age_bands,
-        threshold=threshold if mode == Release.Mode.SUPPRESSION else 0,
+        threshold=0 if mode == Release.Mode.DP else threshold,
         drafted_by=actor,
     )
     record_event(
@@ -282,9 +313,95 @@ def release_draft(
             "tables": release.tables,
             "geography": geography,
             "mode": mode,
+            "years": years,
             "epsilon": sum(spend.values()),
         },
     )
+    return release
+
+
+EDITABLE_FIELDS: Final = ("title", "geography", "age_bands", "threshold", "years", "tables")
+
+
+def release_update(*, actor: User, release: Release, **changes: Any) -> Release:
+    """Change a draft (its preview is dropped: it must be computed again). Audited."""
+    if not actor.is_analyst:
+        raise PermissionDenied("analysts only")
+    if release.is_published:
+        raise ReleaseError("a published release is frozen")
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ReleaseError(f"these fields cannot be changed: {', '.join(unknown)}")
+    if changes.get("geography", release.geography) not in GEOGRAPHIES:
+        raise ReleaseError("unknown granularity")
+    if changes.get("age_bands", release.age_bands) not in AGE_BANDS:
+        raise ReleaseError("unknown granularity")
+    years = int(changes.get("years", release.years))
+    if not 1 <= years <= MAX_YEARS or (years > 1 and release.mode != Release.Mode.CELL_KEY):
+        raise ReleaseError(
+            f"a release covers 1 to {MAX_YEARS} years; several years need cell-key perturbation"
+        )
+    if "tables" in changes:
+        changes["tables"] = [t for t in TABLE_KEYS if t in changes["tables"]]
+        if not changes["tables"]:
+            raise ReleaseError("unknown or no tables: none chosen")
+    before = {name: getattr(release, name) for name in changes}
+    for name, value in changes.items():
+        setattr(release, name, value)
+    release.preview = {}
+    release.save(update_fields=[*changes, "preview"])
+    record_event(
+        "observatory.release_edited",
+        actor=actor,
+        object_type="release",
+        object_id=release.pk,
+        details={"before": before, "after": dict(changes)},
+    )
+    return release
+
+
+def release_delete(*, actor: User, release: Release) -> None:
+    """Delete a draft (never a published release). Audited."""
+    if not actor.is_analyst:
+        raise PermissionDenied("analysts only")
+    if release.is_published:
+        raise ReleaseError("a published release is frozen")
+    details = {"title": release.title, "period": release.period, "mode": release.mode}
+    pk = release.pk
+    with transaction.atomic():
+        release.delete()
+        record_event(
+            "observatory.release_deleted",
+            actor=actor,
+            object_type="release",
+            object_id=pk,
+            details=details,
+        )
+
+
+def release_withdraw(*, actor: User, release: Release, reason: str) -> Release:
+    """Withdraw a published release: its public page shows a notice with the reason; its
+    figures stay disclosed, so later releases are still checked against them. Audited."""
+    if not actor.is_analyst:
+        raise PermissionDenied("analysts only")
+    if release.status != Release.Status.PUBLISHED:
+        raise ReleaseError("only a published release can be withdrawn")
+    reason = reason.strip()
+    if not reason:
+        raise ReleaseError("give the reason for the withdrawal: it is shown to the public")
+    release.status = Release.Status.WITHDRAWN
+    release.withdrawn_at = timezone.now()
+    release.withdrawn_by = actor
+    release.withdrawal_reason = reason
+    with transaction.atomic():
+        release.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        record_event(
+            "observatory.release_withdrawn",
+            actor=actor,
+            object_type="release",
+            object_id=release.pk,
+            details={"period": release.period, "reason": reason, "sha256": release.content_sha256},
+        )
     return release
 
 
@@ -302,12 +419,16 @@ def _cells(table: Table) -> list[dict[str, Any]]:
     return out
 
 
-def release_preview(*, actor: User | None, release: Release) -> Release:
+def release_preview(
+    *, actor: User | None, release: Release, progress: Progress | None = None
+) -> Release:
     """Compute what the draft would publish, what it withholds, and coarser views on offer."""
     if release.is_published:
         raise ReleaseError("a published release is frozen")
     if release.mode == Release.Mode.DP:
         return dp_preview(actor=actor, release=release)
+    if release.mode == Release.Mode.CELL_KEY:
+        return cell_key_preview(actor=actor, release=release, progress=progress)
     built = build(
         period=release.period,
         tables=release.tables,
@@ -387,6 +508,8 @@ def release_approve(*, actor: User, release: Release) -> Release:
         raise ReleaseError("another release was published since the preview: compute it again")
     if release.mode == Release.Mode.DP:
         return dp_approve(actor=actor, release=release)
+    if release.mode == Release.Mode.CELL_KEY:
+        return cell_key_approve(actor=actor, release=release)
     tabulated = _tabulate(
         period_rows(release.period),
         period=release.period,
@@ -700,6 +823,245 @@ def dp_approve(*, actor: User, release: Release) -> Release:
                 "mode": "dp",
                 "epsilon": summary["epsilon"],
                 "cumulative_epsilon": privacy["cumulative_epsilon"],
+            },
+        )
+    return release
+
+
+# --- cell-key perturbation (the default for small volumes) -----------------------------------
+
+
+def cell_key_secret() -> bytes:
+    """The secret behind every record key: ``BALISE_CELL_KEY_SECRET``, else derived from the
+    audit chain key. Both live outside the database; changing it changes every published value
+    of later releases (docs/disclosure.md)."""
+    configured = getattr(settings, "CELL_KEY_SECRET", None)
+    if configured:
+        return str(configured).encode("utf-8")
+    return hmac.new(
+        str(settings.AUDIT_CHAIN_KEY).encode("utf-8"), b"balise cell keys", hashlib.sha256
+    ).digest()
+
+
+def ptable() -> PTable:
+    return PTable.build(
+        max_noise=MAX_NOISE, variance=NOISE_VARIANCE, never_published=NEVER_PUBLISHED
+    )
+
+
+def _earlier_for_attack(
+    releases: Sequence[Release],
+) -> tuple[list[ProtectedRelease], list[tuple[ProtectedRelease, Callable[[int], tuple[int, int]]]]]:
+    """Earlier exact figures (equalities) and earlier perturbed ones (bounds from their ptable)."""
+    exact = earlier_protected(releases)
+    perturbed: list[tuple[ProtectedRelease, Callable[[int], tuple[int, int]]]] = []
+    for release in releases:
+        if release.mode != Release.Mode.CELL_KEY or not release.content:
+            continue
+        parameters = release.content["release"]["perturbation"]["ptable"]
+        perturbed.append((release_from_json(release.content), PTable.from_json(parameters).origins))
+    return exact, perturbed
+
+
+@dataclass(frozen=True)
+class BuiltPerturbed:
+    perturbed: PerturbedRelease
+    attack: PerturbationAudit
+    run: LinkageRun
+    earlier_ids: list[int]
+
+
+def build_cell_key(
+    *,
+    period: int,
+    tables: Sequence[str] = TABLE_KEYS,
+    geography: str = "province",
+    age_bands: str = "primero",
+    threshold: int = 10,
+    years: int = 1,
+    title: str = "",
+    status: str = "draft",
+    release_id: int | None = None,
+    progress: Progress | None = None,
+) -> BuiltPerturbed:
+    """Perturb every cell of the chosen tables and attack the result with everything published.
+
+    Deterministic: the same facts give the same figures (the record keys are fixed), which is
+    what lets approval check that nothing moved since the preview.
+    """
+    check_period(period)
+    if geography not in GEOGRAPHIES or age_bands not in AGE_BANDS:
+        raise ReleaseError("unknown granularity")
+    if not 1 <= years <= MAX_YEARS:
+        raise ReleaseError(f"a release covers 1 to {MAX_YEARS} years")
+    unknown = sorted(set(tables) - set(TABLE_KEYS))
+    if unknown or not tables:
+        raise ReleaseError(f"unknown or no tables: {', '.join(unknown) or 'none chosen'}")
+    run, rows = _run_and_rows(period, years)
+    specs = table_specs(
+        period=period, tables=tables, geography=geography, age_bands=age_bands, years=years
+    )
+    meta = metadata(
+        title=title or f"Balise {period}",
+        period=period,
+        tables=[s.name for s in specs],
+        geography=geography,
+        age_bands=age_bands,
+        threshold=threshold,
+        run=run,
+        status=status,
+        years=years,
+    ) | {"suppression": CELL_KEY_METHOD}
+    if release_id is not None:
+        meta["id"] = release_id
+
+    cells = sum(len(list(spec.cell_keys())) for spec in specs)
+
+    def tabulating(done: int, total: int, stage: str) -> None:
+        if progress is not None:
+            progress(done, total + cells, f"table {min(done + 1, total)} of {total}: {stage}")
+
+    perturbed = perturb_release(
+        specs, rows, secret=cell_key_secret(), ptable=ptable(), metadata=meta, progress=tabulating
+    )
+    releases = published_releases()
+    exact, earlier_perturbed = _earlier_for_attack(releases)
+
+    def attacking(done: int, total: int, _stage: str) -> None:
+        if progress is not None:
+            progress(len(specs) + done, len(specs) + total, f"attack: cell {done} of {total}")
+
+    try:
+        attack = audit_perturbed(
+            perturbed.true.tables,
+            perturbed.published,
+            perturbed.ptable.origins,
+            earlier=exact,
+            earlier_perturbed=earlier_perturbed,
+            threshold=threshold,
+            progress=attacking,
+        )
+    except InconsistentReleaseError as exc:
+        raise ReleaseError(
+            f"the current data contradict an earlier published release ({exc}); "
+            "publish a revision only after the earlier figures are withdrawn"
+        ) from None
+    return BuiltPerturbed(perturbed, attack, run, [r.pk for r in releases])
+
+
+def cell_key_document(built: BuiltPerturbed) -> dict[str, Any]:
+    document = perturbed_release_to_json(built.perturbed)
+    document["release"]["audit"] = built.attack.summary() | {"mode": "cellkey"}
+    return document
+
+
+def _cell_key_suggestions(release: Release, built: BuiltPerturbed) -> list[dict[str, Any]]:
+    """Coarser views and how many of their cells hold a small true count (noise-dominated)."""
+    rows = period_rows(release.period, release.years)
+    rules = DisclosureRules(threshold=release.threshold, class_disclosure=False)
+    out = []
+    for table in built.perturbed.true.tables:
+        alternatives = coarser_alternatives(table.spec)
+        if not alternatives:
+            continue
+        options = suggest_coarsening(table.spec, rows, alternatives, rules=rules, secondary=False)
+        drafted = options[0]
+        for option in options[1:]:
+            out.append(
+                {
+                    "table": table.name,
+                    "replaced": option.replaced,
+                    "dimensions": list(option.dimensions),
+                    "cells": option.cells,
+                    "small": option.primary,
+                    "current_small": drafted.primary,
+                    "current_cells": drafted.cells,
+                    "apply": _apply_fields(option.dimensions),
+                }
+            )
+    return out
+
+
+def _apply_fields(dimensions: Sequence[str]) -> dict[str, str]:
+    """The draft settings that give a coarser view (one click on the preview page)."""
+    for name in dimensions:
+        if name in GEOGRAPHIES:
+            return {"geography": name}
+    return {"age_bands": "primero"}
+
+
+def cell_key_preview(
+    *, actor: User | None, release: Release, progress: Progress | None = None
+) -> Release:
+    built = build_cell_key(
+        period=release.period,
+        tables=release.tables,
+        geography=release.geography,
+        age_bands=release.age_bands,
+        threshold=release.threshold,
+        years=release.years,
+        title=release.title,
+        progress=progress,
+    )
+    document = cell_key_document(built)
+    release.preview = {
+        "mode": "cellkey",
+        "linkage_run": built.run.pk,
+        "earlier": built.earlier_ids,
+        "tables": document["tables"],
+        "perturbation": document["release"]["perturbation"],
+        "audit": document["release"]["audit"],
+        "suggestions": _cell_key_suggestions(release, built),
+        "computed_at": timezone.now().isoformat(timespec="seconds"),
+    }
+    release.linkage_run = built.run
+    release.save(update_fields=["preview", "linkage_run"])
+    record_event(
+        "observatory.release_previewed",
+        actor=actor,
+        object_type="release",
+        object_id=release.pk,
+        details={
+            "mode": "cellkey",
+            "mean_absolute_error": built.perturbed.summary()["mean_absolute_error"],
+            "passed": built.attack.passed,
+        },
+    )
+    return release
+
+
+def cell_key_approve(*, actor: User, release: Release) -> Release:
+    """Recompute the figures (deterministic), check they are the previewed ones, attack, freeze."""
+    built = build_cell_key(
+        period=release.period,
+        tables=release.tables,
+        geography=release.geography,
+        age_bands=release.age_bands,
+        threshold=release.threshold,
+        years=release.years,
+        title=release.title,
+        status="published",
+        release_id=release.pk,
+    )
+    document = cell_key_document(built)
+    if document["tables"] != release.preview.get("tables"):
+        raise ReleaseError("the data changed since the preview: compute it again")
+    if not built.attack.passed:
+        raise ReleaseError(
+            "the independent attack recovered a small count: the release stays a draft"
+        )
+    now = timezone.now()
+    document["release"]["published_at"] = now.isoformat(timespec="seconds")
+    with transaction.atomic():
+        _freeze_and_publish(
+            release,
+            actor=actor,
+            document=document,
+            summary=document["release"]["audit"],
+            now=now,
+            details={
+                "mode": "cellkey",
+                "mean_absolute_error": document["release"]["perturbation"]["mean_absolute_error"],
             },
         )
     return release

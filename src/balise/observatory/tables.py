@@ -145,13 +145,14 @@ def table_specs(
     tables: Sequence[str] = TABLE_KEYS,
     geography: str = "province",
     age_bands: str = "primero",
+    years: int = 1,
 ) -> list[TableSpec]:
-    """The chosen standard tables for ``period`` (a year), in the standard order."""
+    """The chosen standard tables for ``period`` (the last year of ``years``), in order."""
     if geography not in GEOGRAPHIES:
         raise ValueError(f"unknown geography {geography!r}")
     if age_bands not in AGE_BANDS:
         raise ValueError(f"unknown age bands {age_bands!r}")
-    scope = {"year": frozenset({str(period)})}
+    scope = {"year": frozenset(str(y) for y in range(period - years + 1, period + 1))}
     builders: dict[str, Callable[[], tuple[Unit, tuple[Dimension, ...]]]] = {
         "children_by_form": lambda: ("children", (form_dimension(),)),
         "children_by_gender_age": lambda: (
@@ -182,12 +183,15 @@ def table_specs(
     return specs
 
 
-def period_rows(period: int) -> list[dict[str, Any]]:
-    """Microdata of one year, chronological: one row per situation, keyed by child cluster."""
+def period_rows(period: int, years: int = 1) -> list[dict[str, Any]]:
+    """Microdata of the ``years`` ending with ``period``, chronological: one row per situation,
+    keyed by child cluster (``child``) and by situation (``record``, for cell keys)."""
     facts = (
-        StatFact.objects.filter(year=period)
+        StatFact.objects.filter(year__gte=period - years + 1, year__lte=period)
         .order_by("month", "situation_id")
         .values_list(
+            "situation_id",
+            "year",
             "cluster",
             "sector",
             "gender",
@@ -198,9 +202,9 @@ def period_rows(period: int) -> list[dict[str, Any]]:
             "arrondissement",
         )
     )
-    year = str(period)
     return [
         {
+            "record": situation,
             "child": cluster,
             "sector": sector,
             "gender": gender,
@@ -209,9 +213,11 @@ def period_rows(period: int) -> list[dict[str, Any]]:
             "unaccompanied": "yes" if unaccompanied else "no",
             "form": form,
             "arrondissement": arrondissement,
-            "year": year,
+            "year": str(year),
         }
         for (
+            situation,
+            year,
             cluster,
             sector,
             gender,

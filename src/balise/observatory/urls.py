@@ -13,4 +13,8 @@ urlpatterns = [
     path("releases/<int:pk>/", views.release_detail, name="release_detail"),
     path("releases/<int:pk>/preview/", views.release_recompute, name="release_preview"),
     path("releases/<int:pk>/approve/", views.release_approve_view, name="release_approve"),
+    path("releases/<int:pk>/apply/", views.release_apply, name="release_apply"),
+    path("releases/<int:pk>/edit/", views.release_edit, name="release_edit"),
+    path("releases/<int:pk>/delete/", views.release_delete_view, name="release_delete"),
+    path("releases/<int:pk>/withdraw/", views.release_withdraw_view, name="release_withdraw"),
 ]

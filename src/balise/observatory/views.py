@@ -39,7 +39,10 @@ from balise.observatory.releases import (
     ReleaseError,
     ledger_state,
     release_approve,
+    release_delete,
     release_draft,
+    release_update,
+    release_withdraw,
 )
 from balise.observatory.runs import is_stale, latest_run, removed_since
 from balise.observatory.tables import AGE_BANDS, GEOGRAPHIES, STANDARD_TABLES, TABLE_KEYS
@@ -217,15 +220,38 @@ class DraftForm(forms.Form):
     threshold = forms.IntegerField(
         label=gettext_lazy("Threshold"), min_value=3, max_value=50, initial=10
     )
+    years = forms.TypedChoiceField(
+        label=gettext_lazy("Years covered (ending with the year above)"),
+        choices=[
+            (1, gettext_lazy("One year")),
+            (2, gettext_lazy("Two years")),
+            (3, gettext_lazy("Three years")),
+        ],
+        coerce=int,
+        initial=1,
+        required=False,
+        help_text=gettext_lazy(
+            "Several years give larger, more reliable counts when a year has few children "
+            "(cell-key perturbation only)."
+        ),
+    )
     mode = forms.ChoiceField(
         label=gettext_lazy("Protection"),
         choices=Release.Mode.choices,
-        initial=Release.Mode.SUPPRESSION,
-        required=False,  # absent: suppression, the default
+        initial=Release.Mode.CELL_KEY,
+        required=False,  # absent: cell-key perturbation, the default
+        help_text=gettext_lazy(
+            "Cell-key perturbation publishes every cell with a small, consistent noise (at most "
+            "±4, never 1 or 2): the default for a few hundred children a year. Suppression "
+            "publishes exact counts but withholds small ones and those that would reveal them."
+        ),
     )
 
     def clean_mode(self) -> str:
-        return str(self.cleaned_data.get("mode") or Release.Mode.SUPPRESSION)
+        return str(self.cleaned_data.get("mode") or Release.Mode.CELL_KEY)
+
+    def clean_years(self) -> int:
+        return int(self.cleaned_data.get("years") or 1)
 
     def __init__(self, *args: Any, ledger: dict[str, float], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -308,6 +334,7 @@ def release_new(request: HttpRequest) -> HttpResponse:
                 threshold=data["threshold"],
                 mode=data["mode"],
                 epsilons=form.epsilons(),
+                years=data["years"],
             )
         except ReleaseError as exc:
             form.add_error(None, _("The draft was not saved: %(reason)s") % {"reason": exc})
@@ -356,6 +383,7 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": table_title(s["table"]),
             "from_label": dimension_label(s["replaced"]),
             "to_label": ", ".join(dimension_label(d) for d in s["dimensions"]),
+            "apply": s.get("apply") or {},
         }
         for s in release.preview.get("suggestions", [])
     ]
@@ -369,6 +397,11 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tables": tables,
             "suggestions": suggestions,
             "audit": release.audit_summary or release.preview.get("audit"),
+            "perturbation": (
+                (release.content or {}).get("release", {}).get("perturbation")
+                or release.preview.get("perturbation")
+            ),
+            "public_tables": [table_title(t) for t in release.tables],
             "can_approve": (
                 not release.is_published
                 and bool(release.preview)
@@ -394,11 +427,30 @@ def release_recompute(request: HttpRequest, pk: int) -> HttpResponse:
     return _start_preview(request, release)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @analyst_required
 def release_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: what becomes public, and a confirmation; POST with ``confirm``: publish."""
     assert isinstance(request.user, User)
     release = get_object_or_404(Release, pk=pk)
+    if request.method == "GET" or request.POST.get("confirm") != "yes":
+        if request.method == "POST":
+            messages.error(request, _("Tick the confirmation to publish."))
+        return render(
+            request,
+            "observatory/release_confirm.html",
+            {
+                "release": release,
+                "public_tables": [table_title(t) for t in release.tables],
+                "audit": release.preview.get("audit") or {},
+                "perturbation": release.preview.get("perturbation"),
+                "can_approve": (
+                    not release.is_published
+                    and bool(release.preview)
+                    and release.drafted_by_id != request.user.pk
+                ),
+            },
+        )
     try:
         release_approve(actor=request.user, release=release)
     except PermissionDenied:
@@ -408,4 +460,97 @@ def release_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The release was not published: %(reason)s") % {"reason": exc})
         return redirect("observatory:release_detail", pk=pk)
     messages.success(request, _("The release is published."))
+    return redirect("statistics:detail", pk=pk)
+
+
+@require_POST
+@analyst_required
+def release_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply a suggested coarser view (geography or age groups) to a draft, then preview."""
+    assert isinstance(request.user, User)
+    release = get_object_or_404(Release, pk=pk)
+    changes = {
+        name: request.POST[name]
+        for name in ("geography", "age_bands")
+        if request.POST.get(name) in (GEOGRAPHIES if name == "geography" else AGE_BANDS)
+    }
+    if not changes:
+        messages.error(request, _("Choose a view to apply."))
+        return redirect("observatory:release_detail", pk=pk)
+    try:
+        release_update(actor=request.user, release=release, **changes)
+    except ReleaseError as exc:
+        messages.error(request, _("The draft was not changed: %(reason)s") % {"reason": exc})
+        return redirect("observatory:release_detail", pk=pk)
+    return _start_preview(request, release)
+
+
+class EditForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    tables = DraftForm.base_fields["tables"]
+    geography = DraftForm.base_fields["geography"]
+    age_bands = DraftForm.base_fields["age_bands"]
+    threshold = DraftForm.base_fields["threshold"]
+    years = DraftForm.base_fields["years"]
+
+    def clean_years(self) -> int:
+        return int(self.cleaned_data.get("years") or 1)
+
+
+@require_http_methods(["GET", "POST"])
+@analyst_required
+def release_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    release = get_object_or_404(Release, pk=pk)
+    if release.is_published:
+        messages.error(request, _("A published release is frozen."))
+        return redirect("observatory:release_detail", pk=pk)
+    initial = {
+        "title": release.title,
+        "tables": release.tables,
+        "geography": release.geography,
+        "age_bands": release.age_bands,
+        "threshold": release.threshold,
+        "years": release.years,
+    }
+    form = EditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        changes = {k: v for k, v in form.cleaned_data.items() if v != initial[k]}
+        if release.mode == Release.Mode.DP:
+            changes.pop("threshold", None)
+        try:
+            if changes:
+                release_update(actor=request.user, release=release, **changes)
+        except ReleaseError as exc:
+            form.add_error(None, _("The draft was not changed: %(reason)s") % {"reason": exc})
+        else:
+            return _start_preview(request, release)
+    return render(request, "observatory/release_edit.html", {"form": form, "release": release})
+
+
+@require_POST
+@analyst_required
+def release_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    release = get_object_or_404(Release, pk=pk)
+    try:
+        release_delete(actor=request.user, release=release)
+    except ReleaseError:
+        messages.error(request, _("A published release is frozen."))
+        return redirect("observatory:release_detail", pk=pk)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("observatory:release_list")
+
+
+@require_POST
+@analyst_required
+def release_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assert isinstance(request.user, User)
+    release = get_object_or_404(Release, pk=pk)
+    try:
+        release_withdraw(actor=request.user, release=release, reason=request.POST.get("reason", ""))
+    except ReleaseError as exc:
+        messages.error(request, _("The release was not withdrawn: %(reason)s") % {"reason": exc})
+        return redirect("observatory:release_detail", pk=pk)
+    messages.success(request, _("The release is withdrawn; its public page shows the notice."))
     return redirect("statistics:detail", pk=pk)

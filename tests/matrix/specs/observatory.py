@@ -39,7 +39,11 @@ SPECS = [
     UrlSpec("observatory:release_new", {"GET": ANALYSTS, "POST": ANALYSTS}),
     UrlSpec("observatory:release_detail", {"GET": ANALYSTS}, kwargs=_draft),
     UrlSpec("observatory:release_preview", {"POST": ANALYSTS}, kwargs=_draft),
-    UrlSpec("observatory:release_approve", {"POST": ANALYSTS}, kwargs=_draft),
+    UrlSpec("observatory:release_approve", {"GET": ANALYSTS, "POST": ANALYSTS}, kwargs=_draft),
+    UrlSpec("observatory:release_apply", {"POST": ANALYSTS}, kwargs=_draft),
+    UrlSpec("observatory:release_edit", {"GET": ANALYSTS, "POST": ANALYSTS}, kwargs=_draft),
+    UrlSpec("observatory:release_delete", {"POST": ANALYSTS}, kwargs=_draft),
+    UrlSpec("observatory:release_withdraw", {"POST": ANALYSTS}, kwargs=_published),
     UrlSpec("statistics:index", {"GET": EVERYONE}),
     UrlSpec("statistics:detail", {"GET": EVERYONE}, kwargs=_published),
     UrlSpec(

@@ -12,8 +12,11 @@ from collections.abc import Callable, Sequence
 
 from balise.linkage.attack.data import AttackResult, Background, Guess, StolenCopy
 from balise.linkage.attack.dates import date_attack
+from balise.linkage.attack.dense import dense_attack
 from balise.linkage.attack.frequency import frequency_attack
+from balise.linkage.attack.graph import graph_attack
 from balise.linkage.attack.patterns import pattern_attack
+from balise.linkage.spec import Segment
 
 __all__ = ["ATTACKS", "AttackResult", "Background", "Guess", "StolenCopy", "run_suite"]
 
@@ -24,16 +27,36 @@ def _frequency(copy: StolenCopy, background: Background) -> list[AttackResult]:
     return [AttackResult("frequency", tuple(guesses), time.perf_counter() - started)]
 
 
+def _per_record(
+    n: int, found: Sequence[tuple[int, Segment, frozenset[str] | None]]
+) -> tuple[Guess, ...]:
+    first: dict[int, frozenset[str] | None] = {}
+    last: dict[int, frozenset[str] | None] = {}
+    for record, segment, words in found:
+        (first if segment.name.startswith("first") else last)[record] = words
+    return tuple(Guess(first.get(i), last.get(i)) for i in range(n))
+
+
 def _patterns(copy: StolenCopy, background: Background) -> list[AttackResult]:
     started = time.perf_counter()
     report = pattern_attack(copy, background)
-    first: dict[int, frozenset[str] | None] = {}
-    last: dict[int, frozenset[str] | None] = {}
-    for record, segment, words in report.guesses:
-        (first if segment.name.startswith("first") else last)[record] = words
-    guesses = tuple(Guess(first.get(i), last.get(i)) for i in range(len(copy)))
+    guesses = _per_record(len(copy), report.guesses)
     details = {"itemsets": float(report.itemsets), "labelled": float(report.labelled)}
     return [AttackResult("patterns", guesses, time.perf_counter() - started, details)]
+
+
+def _graph(copy: StolenCopy, background: Background) -> list[AttackResult]:
+    started = time.perf_counter()
+    guesses = _per_record(len(copy), graph_attack(copy, background))
+    return [AttackResult("graph matching", guesses, time.perf_counter() - started)]
+
+
+def _dense(copy: StolenCopy, background: Background) -> list[AttackResult]:
+    started = time.perf_counter()
+    report = dense_attack(copy, background)
+    guesses = _per_record(len(copy), report.guesses)
+    details = {"features": float(report.features), "labelled": float(report.labelled)}
+    return [AttackResult("correlation (ICA)", guesses, time.perf_counter() - started, details)]
 
 
 def _dates(copy: StolenCopy, background: Background) -> list[AttackResult]:
@@ -59,6 +82,8 @@ Attack = Callable[[StolenCopy, Background], list[AttackResult]]
 ATTACKS: dict[str, Attack] = {
     "frequency": _frequency,
     "patterns": _patterns,
+    "graph": _graph,
+    "dense": _dense,
     "dates": _dates,
 }
 

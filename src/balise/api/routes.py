@@ -1,7 +1,8 @@
 """The REST API under /api/v1/: bearer tokens, JSON errors with field paths.
 
 Errors: 401 without a usable token, 403 without the role, 404 for what the caller may not see
-(another organisation's situation looks like a missing one), 422 with
+(another organisation's situation looks like a missing one), 413 for a body over Django's
+``DATA_UPLOAD_MAX_MEMORY_SIZE``, 422 with
 ``{"detail": [{"loc": ["body", "forms", 2], "msg": "...", "type": "..."}]}``.
 """
 
@@ -11,7 +12,8 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 from ninja import NinjaAPI
@@ -115,3 +117,11 @@ def on_situation_invalid(request: HttpRequest, exc: SituationValidationError) ->
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": "Forbidden"}, status=403)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """JSON like every other API error (Django alone answers an HTML 400 page)."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    detail = f"The request body is larger than {limit} bytes."
+    return api.create_response(request, {"detail": detail}, status=413)

@@ -12,11 +12,18 @@ from django.test import Client
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp import models as otp_totp_models
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Browser, Page, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from balise.accounts.models import Organisation, OrgRole, PlatformRole, Region, Sector, User
+from balise.accounts.models import (
+    Authenticator,
+    Organisation,
+    OrgRole,
+    PlatformRole,
+    Region,
+    Sector,
+    User,
+)
 
 PASSWORD = "correct horse battery staple 42"
 
@@ -137,7 +144,7 @@ def personas(db: None) -> Personas:
 
 def login_verified(client: Client, user: User) -> Client:
     """Sign ``user`` in as if they had passed their TOTP step."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="default", confirmed=True)
+    device, _ = Authenticator.objects.get_or_create(user=user, name="default", confirmed=True)
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

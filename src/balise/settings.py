@@ -32,6 +32,11 @@ NOTES_KEY = env_secret(
     "BALISE_NOTES_KEY",
     None if PRODUCTION else "ZGV2ZWxvcG1lbnQtb25seS1ub3Rlcy1rZXktMzJieXQ=",
 )
+# Seals the TOTP seeds of authenticator apps (balise.accounts.seeds); base64 of 32 bytes.
+MFA_SEED_KEY = env_secret(
+    "BALISE_MFA_KEY",
+    None if PRODUCTION else "ZGV2ZWxvcG1lbnQtb25seS10b3RwLXNlZWQta2V5ISE=",
+)
 
 # Keys the record keys of cell-key perturbation (docs/disclosure.md): a child's noise is fixed by
 # it in every release. Unset, it is derived from the audit key (also outside the database).

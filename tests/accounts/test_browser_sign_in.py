@@ -5,11 +5,10 @@ from __future__ import annotations
 from base64 import b32decode
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from balise.accounts.models import Organisation, OrgRole, Region, Sector
+from balise.accounts.models import Authenticator, Organisation, OrgRole, Region, Sector
 from tests.a11y import assert_no_serious_axe_violations
 from tests.accounts.helpers import code_for_key
 from tests.conftest import PASSWORD, OtpClock, make_user
@@ -67,7 +66,7 @@ def test_it_enrols_and_verifies_a_second_factor(
     expect(page.locator(".errorlist")).to_contain_text("Ce code n'est pas valide")
     assert_no_serious_axe_violations(page)
     # django-otp waits one second after a failure; lift that instead of sleeping.
-    TOTPDevice.objects.filter(user__email="charlie@example.org").update(
+    Authenticator.objects.filter(user__email="charlie@example.org").update(
         throttling_failure_timestamp=None, throttling_failure_count=0
     )
     otp_clock.advance()

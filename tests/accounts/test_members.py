@@ -7,10 +7,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balise.accounts import services
-from balise.accounts.models import OrgRole, User
+from balise.accounts.models import Authenticator, OrgRole, User
 from tests.accounts.helpers import events, sign_in_password
 from tests.conftest import Personas, login_verified, make_user
 
@@ -142,7 +141,7 @@ def test_it_resets_a_member_second_factor(client: Client, personas: Personas) ->
     url = reverse("accounts:member_mfa_reset", args=[member.pk])
     assert client.get(url).status_code == 405
     assert client.post(url)["Location"] == MEMBERS
-    assert not TOTPDevice.objects.filter(user=member).exists()
+    assert not Authenticator.objects.filter(user=member).exists()
     assert services.recovery_codes_left(user=member) == 0
     assert lost.get(reverse("accounts:account")).status_code == 302
     assert events("member.mfa_reset")[0].object_id == str(member.pk)
@@ -157,10 +156,10 @@ def test_it_does_not_reset_another_organisation_or_oneself(
     login_verified(client, personas.steward_a)
     other = reverse("accounts:member_mfa_reset", args=[personas.recorder_b.pk])
     assert client.post(other).status_code == 404
-    assert TOTPDevice.objects.filter(user=personas.recorder_b).exists()
+    assert Authenticator.objects.filter(user=personas.recorder_b).exists()
     own = reverse("accounts:member_mfa_reset", args=[personas.steward_a.pk])
     assert client.post(own)["Location"] == MEMBERS
-    assert TOTPDevice.objects.filter(user=personas.steward_a).exists()
+    assert Authenticator.objects.filter(user=personas.steward_a).exists()
     assert events("member.mfa_reset") == []
     recorder = login_verified(Client(), personas.recorder_a)
     assert recorder.post(own).status_code == 403

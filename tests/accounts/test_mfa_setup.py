@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balise.accounts import services
+from balise.accounts.models import Authenticator
 from tests.accounts.helpers import authenticator, code_for, events, sign_in_password
 from tests.conftest import PASSWORD, Personas, login_verified
 
@@ -22,7 +22,7 @@ def test_it_enrols_an_authenticator_with_a_real_code(client: Client, personas: P
     sign_in_password(client, user.email)
     page = client.get(SETUP).content.decode()
     assert 'src="data:image/svg+xml' in page
-    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    device = Authenticator.objects.get(user=user, confirmed=False)
     secret = re.search(r'data-testid="totp-secret">([A-Z2-7 ]+)<', page)
     assert secret is not None
     assert len(secret.group(1).replace(" ", "")) == 32  # 160-bit key in base32
@@ -45,13 +45,13 @@ def test_it_keeps_the_same_key_until_confirmed(client: Client, personas: Persona
     sign_in_password(client, personas.recorder_a.email)
     client.get(SETUP)
     client.get(SETUP)
-    assert TOTPDevice.objects.filter(user=personas.recorder_a).count() == 1
+    assert Authenticator.objects.filter(user=personas.recorder_a).count() == 1
 
 
 def test_it_refuses_a_wrong_code(client: Client, personas: Personas) -> None:
     sign_in_password(client, personas.recorder_a.email)
     client.get(SETUP)
-    device = TOTPDevice.objects.get(user=personas.recorder_a)
+    device = Authenticator.objects.get(user=personas.recorder_a)
     wrong = f"{(int(code_for(device)) + 1) % 1_000_000:06d}"
     assert client.post(SETUP, {"code": wrong}).status_code == 200
     device.refresh_from_db()
@@ -74,13 +74,13 @@ def test_it_replaces_an_authenticator_with_code_and_password(
 ) -> None:
     user = personas.recorder_a
     login_verified(client, user)
-    old = TOTPDevice.objects.get(user=user, confirmed=True)
+    old = Authenticator.objects.get(user=user, confirmed=True)
     client.get(SETUP)
-    new = TOTPDevice.objects.get(user=user, confirmed=False)
+    new = Authenticator.objects.get(user=user, confirmed=False)
     assert client.post(SETUP, {"code": code_for(new), "password": "wrong one"}).status_code == 200
-    assert TOTPDevice.objects.filter(pk=old.pk).exists()
+    assert Authenticator.objects.filter(pk=old.pk).exists()
     assert client.post(SETUP, {"code": code_for(new), "password": PASSWORD}).status_code == 200
-    assert list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True)) == [new.pk]
+    assert list(Authenticator.objects.filter(user=user).values_list("pk", flat=True)) == [new.pk]
 
 
 def test_it_issues_new_recovery_codes_that_replace_the_old(personas: Personas) -> None:

@@ -8,9 +8,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balise.accounts import services
+from balise.accounts.models import Authenticator
 from tests.accounts.helpers import authenticator, code_for, events, sign_in_password
 from tests.conftest import Personas
 
@@ -18,7 +18,7 @@ VERIFY = reverse("accounts:mfa_verify")
 ACCOUNT = reverse("accounts:account")
 
 
-def _unthrottle(device: TOTPDevice) -> None:
+def _unthrottle(device: Authenticator) -> None:
     device.throttling_failure_timestamp = timezone.now() - timedelta(hours=1)
     device.save(update_fields=["throttling_failure_timestamp"])
 

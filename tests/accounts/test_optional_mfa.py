@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.conf import LazySettings
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balise.accounts import services
+from balise.accounts.models import Authenticator
 from tests.accounts.helpers import authenticator, code_for, sign_in_password
 from tests.conftest import Personas
 
@@ -37,7 +37,7 @@ def test_it_asks_a_factor_of_recovery_codes_only_too(
     settings.REQUIRE_MFA = False
     authenticator(personas.recorder_a)
     services.recovery_codes_regenerate(user=personas.recorder_a)
-    TOTPDevice.objects.filter(user=personas.recorder_a).delete()
+    Authenticator.objects.filter(user=personas.recorder_a).delete()
     sign_in_password(client, personas.recorder_a.email)
     assert client.get(reverse("accounts:account"))["Location"].startswith(VERIFY)
 

@@ -10,8 +10,8 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from balise.accounts.models import Authenticator
 from tests.accounts.helpers import code_for, events, sign_in_password
 from tests.conftest import Personas, login_verified
 
@@ -31,7 +31,7 @@ def test_it_resets_a_password_and_still_asks_for_the_second_factor(
 ) -> None:
     user = personas.recorder_a
     other_session = login_verified(Client(), user)
-    device = TOTPDevice.objects.get(user=user)
+    device = Authenticator.objects.get(user=user)
     response = client.post(RESET, {"email": user.email})
     assert response["Location"] == reverse("accounts:password_reset_done")
     link = _link_from_email()

@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "k" * 20 + "-production-test-key-with-enough-entropy-0123456789",
     "BALISE_AUDIT_KEY": "audit-key-for-the-deploy-check",
     "BALISE_NOTES_KEY": "bm90ZXMta2V5LWZvci10aGUtZGVwbG95LWNoZWNrISE=",
+    "BALISE_MFA_KEY": "bWZhLXNlZWQta2V5LWZvci10aGUtZGVwbG95LWNoayE=",
     "ALLOWED_HOSTS": "balise.example.org",
     "DATABASE_URL": "",
 }
@@ -46,7 +47,9 @@ def test_it_passes_the_deploy_check_with_no_warning() -> None:
     assert "System check identified no issues (0 silenced)." in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "BALISE_AUDIT_KEY", "BALISE_NOTES_KEY"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "BALISE_AUDIT_KEY", "BALISE_NOTES_KEY", "BALISE_MFA_KEY"]
+)
 def test_it_refuses_to_start_without_a_secret(missing: str) -> None:
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = _manage("check", env=env)

@@ -6,6 +6,7 @@ may hold one platform role (analyst, editor, administrator) given by an administ
 
 from __future__ import annotations
 
+from binascii import unhexlify
 from typing import Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -14,6 +15,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from balise.accounts.seeds import SeedIntegrityError, is_sealed, open_seed, seal_seed
 
 
 class Sector(models.TextChoices):
@@ -208,3 +212,40 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+# django-otp ships without type information: its models are ``Any`` to mypy.
+class Authenticator(TOTPDevice):  # type: ignore[misc]
+    """django-otp's TOTP device with its seed sealed at rest (``balise.accounts.seeds``).
+
+    A proxy: same table, same verification (time steps, tolerance, replay refusal, throttling);
+    only the seed goes in and out through AES-GCM. Balise creates and verifies authenticators
+    through this model only; the session's device id names it, so django-otp loads it too.
+    """
+
+    # Types of the inherited (untyped) fields and manager, for mypy only.
+    key: str
+    user_id: int
+    objects: ClassVar[models.Manager[Authenticator]]
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator app")
+        verbose_name_plural = _("authenticator apps")
+
+    @property
+    def bin_key(self) -> bytes:
+        return open_seed(self.key, user_id=self.user_id)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not is_sealed(self.key):  # django-otp's default: a fresh random seed, in hex
+            self.key = seal_seed(unhexlify(self.key), user_id=self.user_id)
+        super().save(*args, **kwargs)
+
+    def verify_token(self, token: Any) -> bool:
+        try:
+            self.bin_key  # noqa: B018 - opens the seed; a seed that does not open fails the code
+        except SeedIntegrityError:
+            self.throttle_increment(commit=True)
+            return False
+        return bool(super().verify_token(token))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from balise.accounts.models import Invitation, User
+from balise.accounts.models import Authenticator, Invitation, User
 
 
 def organisation_members(steward: User) -> QuerySet[User]:
@@ -35,4 +34,4 @@ def invitation_of(steward: User, pk: int) -> Invitation:
 
 
 def has_authenticator(user: User) -> bool:
-    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+    return bool(Authenticator.objects.filter(user=user, confirmed=True).exists())

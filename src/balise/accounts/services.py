@@ -23,9 +23,8 @@ from django.utils.translation import gettext as _
 from django_otp import verify_token as otp_verify_token
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from balise.accounts.models import Invitation, OrgRole, User
+from balise.accounts.models import Authenticator, Invitation, OrgRole, User
 from balise.api.tokens import RevokeReason, tokens_revoke_all
 from balise.audit.models import AuditEvent
 from balise.audit.services import record_event
@@ -297,7 +296,7 @@ def member_reset_mfa(*, actor: User, member: User, request: HttpRequest | None =
     _require_same_organisation(actor, member)
     if member.pk == actor.pk:
         raise AccountError(_("Replace your own authenticator from My account."))
-    TOTPDevice.objects.filter(user=member).delete()
+    Authenticator.objects.filter(user=member).delete()
     StaticDevice.objects.filter(user=member).delete()
     member.session_epoch = F("session_epoch") + 1
     member.save(update_fields=["session_epoch"])
@@ -337,17 +336,17 @@ def user_password_changed(*, user: User, reset: bool, request: HttpRequest | Non
     tokens_revoke_all(user=user, reason=reason, request=request)
 
 
-def totp_device_pending(*, user: User) -> TOTPDevice:
+def totp_device_pending(*, user: User) -> Authenticator:
     """The unconfirmed authenticator being enrolled (its key must survive between requests)."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    device = Authenticator.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device = Authenticator.objects.create(user=user, name="authenticator", confirmed=False)
     return device
 
 
 @transaction.atomic
 def mfa_enrol(
-    *, user: User, device: TOTPDevice, code: str, request: HttpRequest | None = None
+    *, user: User, device: Authenticator, code: str, request: HttpRequest | None = None
 ) -> list[str] | None:
     """Confirm ``device`` with a code from the app; replaces older authenticators.
 
@@ -358,7 +357,7 @@ def mfa_enrol(
     if not device.verify_token(_without_spaces(code)):
         record_event("auth.mfa_failed", request=request, actor=user, details={"step": "enrol"})
         return None
-    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    Authenticator.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record_event(
@@ -431,7 +430,7 @@ def mfa_check(*, user: User, code: str, request: HttpRequest | None = None) -> M
     digits = _without_spaces(code)
     if digits.isdigit() and len(digits) == 6:
         device: Device | None = (
-            TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
+            Authenticator.objects.filter(user=user, confirmed=True).order_by("-pk").first()
         )
         token, recovery = digits, False
     else:

@@ -34,7 +34,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from balise.accounts import emails, selectors, services
 from balise.accounts.access import member_required, org_role_required
@@ -50,7 +49,7 @@ from balise.accounts.forms import (
     reauthenticate,
 )
 from balise.accounts.middleware import AUTH_STARTED_AT
-from balise.accounts.models import OrgRole, User
+from balise.accounts.models import Authenticator, OrgRole, User
 from balise.audit.services import record_event
 
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -183,11 +182,11 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": next_url})
 
 
-def _qr_data_uri(device: TOTPDevice) -> str:
+def _qr_data_uri(device: Authenticator) -> str:
     return str(segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2))
 
 
-def _secret_text(device: TOTPDevice) -> str:
+def _secret_text(device: Authenticator) -> str:
     from base64 import b32encode
 
     secret = b32encode(device.bin_key).decode()

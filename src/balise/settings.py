@@ -262,10 +262,14 @@ OTP_TOTP_ISSUER = "Balise"
 # machine); "worker" leaves them to `balise jobs work`. BALISE_JOBS_SYNC runs them inline (tests).
 BALISE_JOBS_RUNNER = env_str("BALISE_JOBS_RUNNER", "thread")
 BALISE_JOBS_SYNC = env_bool("BALISE_JOBS_SYNC", False)
+# Jobs run at once in one web process (the "thread" runner); further jobs wait in its queue.
+BALISE_JOBS_THREADS = env_int("BALISE_JOBS_THREADS", 2)
 # Bulk import of situations: refused above these sizes; above SYNC_ROWS it runs as a job.
 BALISE_IMPORT_MAX_BYTES = env_int("BALISE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 BALISE_IMPORT_MAX_ROWS = env_int("BALISE_IMPORT_MAX_ROWS", 100_000)
 BALISE_IMPORT_SYNC_ROWS = env_int("BALISE_IMPORT_SYNC_ROWS", 2_000)
+# Cells read from one file (rows × columns), checked while reading: 100 000 rows of 20.
+BALISE_IMPORT_MAX_CELLS = env_int("BALISE_IMPORT_MAX_CELLS", 2_000_000)
 # Retention: `balise situations purge` deletes situations detected more than this many months
 # ago (docs/retention.md explains the default of ten years).
 BALISE_RETENTION_MONTHS = env_int("BALISE_RETENTION_MONTHS", 120)

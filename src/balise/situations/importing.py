@@ -187,6 +187,47 @@ def limits() -> tuple[int, int]:
     return settings.BALISE_IMPORT_MAX_BYTES, settings.BALISE_IMPORT_MAX_ROWS
 
 
+def _too_many_columns(count: int) -> ImportRefused:
+    return ImportRefused(
+        [
+            _file_issue(
+                "too_many_columns",
+                _("The file has %(count)s columns; at most %(max)s are accepted.")
+                % {"count": count, "max": MAX_COLUMNS},
+                row=1,
+            )
+        ]
+    )
+
+
+def _too_many_cells(max_cells: int) -> ImportRefused:
+    return ImportRefused(
+        [
+            _file_issue(
+                "too_many_cells",
+                _(
+                    "The file has more than %(max)s cells (rows × columns). Remove the columns "
+                    "Balise does not use, or split the file into smaller ones."
+                )
+                % {"max": f"{max_cells:,}".replace(",", " ")},
+            )
+        ]
+    )
+
+
+class _CellBudget:
+    """Counts the cells read so far and refuses the file, while reading, past the limit."""
+
+    def __init__(self) -> None:
+        self.limit = int(settings.BALISE_IMPORT_MAX_CELLS)
+        self.used = 0
+
+    def spend(self, cells: int) -> None:
+        self.used += cells
+        if self.used > self.limit:
+            raise _too_many_cells(self.limit)
+
+
 def _too_many_rows(max_rows: int) -> ImportRefused:
     return ImportRefused(
         [
@@ -281,12 +322,16 @@ def read_csv(content: bytes, *, max_rows: int) -> Table:
     first_line = text.partition("\n")[0].partition("\r")[0]  # LF, CRLF or CR alone
     delimiter = sniff_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    budget = _CellBudget()
     try:
         header = next(reader, None)
+        if header is not None and len(header) > MAX_COLUMNS:
+            raise _too_many_columns(len(header))
         rows: list[tuple[int, list[str]]] = []
         for index, cells in enumerate(reader, start=2):
             if len(rows) >= max_rows:
                 raise _too_many_rows(max_rows)
+            budget.spend(len(cells))
             rows.append((index, cells))
     except csv.Error as exc:
         raise ImportRefused(
@@ -331,13 +376,20 @@ def read_xlsx(content: bytes, *, max_rows: int) -> Table:
         raise ImportRefused(
             [_file_issue("xlsx", _("The Excel file is damaged or is not an .xlsx workbook."))]
         ) from None
+    budget = _CellBudget()
     try:
         sheet = workbook.worksheets[0]
+        _refuse_declared_size(sheet.max_row, sheet.max_column, max_rows=max_rows, budget=budget)
+        # Then read what the sheet holds, not what it declares: a dimension that says less than
+        # the sheet holds would otherwise cut rows off silently. The limits apply while streaming.
+        sheet.reset_dimensions()
         iterator = sheet.iter_rows(values_only=True)
         header_cells = next(iterator, None)
         header = [_xlsx_cell(v) for v in header_cells] if header_cells else []
         while header and not header[-1].strip():
             header.pop()
+        if len(header) > MAX_COLUMNS:
+            raise _too_many_columns(len(header))
         width = len(header)
         rows: list[tuple[int, list[str]]] = []
         for index, values in enumerate(iterator, start=2):
@@ -346,10 +398,26 @@ def read_xlsx(content: bytes, *, max_rows: int) -> Table:
             cells = [_xlsx_cell(v) for v in values[: max(width, MAX_COLUMNS)]]
             while len(cells) > width and not cells[-1].strip():
                 cells.pop()
+            budget.spend(len(cells))
             rows.append((index, cells))
     finally:
         workbook.close()
     return Table(header, rows, "xlsx")
+
+
+def _refuse_declared_size(
+    declared_rows: int | None, declared_columns: int | None, *, max_rows: int, budget: _CellBudget
+) -> None:
+    """Refuse a sheet from its own ``<dimension>`` before parsing a single row: an archive of
+    a megabyte can unpack to 100 000 × 200 cells, minutes of parsing and gigabytes of memory."""
+    rows = declared_rows or 0
+    columns = declared_columns or 0
+    if rows - 1 > max_rows:  # the header is not a situation
+        raise _too_many_rows(max_rows)
+    if columns > MAX_COLUMNS:
+        raise _too_many_columns(columns)
+    if (rows - 1) * columns > budget.limit:
+        raise _too_many_cells(budget.limit)
 
 
 def read_table(content: bytes) -> Table:
@@ -449,16 +517,7 @@ def map_columns(
         ) from None
     issues: list[ImportIssue] = []
     if len(header) > MAX_COLUMNS:
-        raise ImportRefused(
-            [
-                _file_issue(
-                    "too_many_columns",
-                    _("The file has %(count)s columns; at most %(max)s are accepted.")
-                    % {"count": len(header), "max": MAX_COLUMNS},
-                    row=1,
-                )
-            ]
-        )
+        raise _too_many_columns(len(header))
     fields: dict[int, str] = {}
     seen: dict[str, str] = {}
     for index, raw in enumerate(header):

@@ -1,14 +1,17 @@
 """Queueing and running background jobs.
 
 A job names its handler by dotted path (a function marked with ``@job_handler``). In the web
-process a new job starts on a daemon thread once its row is committed, which suits Balise's
-single-machine deployment; with ``BALISE_JOBS_RUNNER = "worker"`` the web process only queues and
-``balise jobs work`` (a systemd unit) runs them. ``BALISE_JOBS_SYNC`` runs jobs inline (tests).
+process a new job is handed, once its row is committed, to a pool of ``BALISE_JOBS_THREADS``
+daemon threads (a queue, not one thread per job: ten large uploads at once run two at a time),
+which suits Balise's single-machine deployment; with ``BALISE_JOBS_RUNNER = "worker"`` the web
+process only queues and ``balise jobs work`` (a systemd unit) runs them. ``BALISE_JOBS_SYNC`` runs
+jobs inline (tests).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -99,11 +102,73 @@ def job_start(job_id: int) -> None:
     # "worker": `balise jobs work` picks the job up.
 
 
+class WorkerPool:
+    """A fixed number of daemon threads taking job ids from one queue, oldest first.
+
+    Jobs beyond the pool's size wait in the queue (their rows stay ``queued``, and the page shows
+    them waiting) instead of each starting a thread: the number of jobs running at once in a web
+    process is bounded, whatever the number of uploads.
+    """
+
+    def __init__(self, *, size: int, run: Callable[[int], None], name: str) -> None:
+        self.size = max(1, size)
+        self._run = run
+        self._name = name
+        self._queue: queue.Queue[int] = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    def submit(self, job_id: int) -> None:
+        self._queue.put(job_id)
+        with self._lock:
+            self._threads = [t for t in self._threads if t.is_alive()]
+            while len(self._threads) < self.size:
+                thread = threading.Thread(
+                    target=self._work, name=f"{self._name}-{len(self._threads) + 1}", daemon=True
+                )
+                thread.start()
+                self._threads.append(thread)
+
+    def _work(self) -> None:
+        while True:
+            job_id = self._queue.get()
+            try:
+                self._run(job_id)
+            except Exception:  # a worker thread outlives any one job
+                logger.exception("job %s: the worker thread caught an error", job_id)
+            finally:
+                self._queue.task_done()
+
+    @property
+    def threads(self) -> int:
+        return sum(1 for thread in self._threads if thread.is_alive())
+
+    @property
+    def pending(self) -> int:
+        """Jobs submitted and not yet taken by a thread."""
+        return self._queue.qsize()
+
+    def join(self) -> None:
+        """Wait until every submitted job has run (tests, shutdown)."""
+        self._queue.join()
+
+
+_pool: WorkerPool | None = None
+_pool_lock = threading.Lock()
+
+
+def job_pool() -> WorkerPool:
+    """The web process's pool, sized by ``BALISE_JOBS_THREADS`` when first used."""
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            size = int(getattr(settings, "BALISE_JOBS_THREADS", 2))
+            _pool = WorkerPool(size=size, run=_run_in_thread, name="balise-jobs")
+        return _pool
+
+
 def _spawn(job_id: int) -> None:
-    thread = threading.Thread(
-        target=_run_in_thread, args=(job_id,), name=f"balise-job-{job_id}", daemon=True
-    )
-    thread.start()
+    job_pool().submit(job_id)
 
 
 def _run_in_thread(job_id: int, attempts: int = 5) -> None:

@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 DEMO_SITUATIONS ?= 1500
-DEMO_ENV := BALISE_DEMO=1 BALISE_REQUIRE_MFA=0
+DEMO_ENV := BALISE_DEMO=1
 
-.PHONY: install messages run demo lint typecheck test test-sqlite test-postgres test-js clean
+.PHONY: install messages run demo lint typecheck test test-sqlite test-postgres test-js audit sbom clean
 
 install: $(VENV)/.installed messages
 
@@ -50,5 +50,24 @@ test-postgres: install
 test: install lint typecheck test-js test-sqlite test-postgres
 	@echo "make test: all checks passed"
 
+# Dependency audit: pip-audit checks every pin of requirements.lock against the OSV vulnerability
+# database, and cyclonedx-py writes their SBOM. Both need network access (the tools' install and
+# the vulnerability lookups), so they live in their own virtualenv and outside `make test`.
+AUDIT_VENV := .venv-audit
+AUDIT_TOOLS := pip-audit==2.10.1 cyclonedx-bom==7.5.0
+
+$(AUDIT_VENV)/.installed: Makefile
+	test -x $(AUDIT_VENV)/bin/python || $(PYTHON) -m venv $(AUDIT_VENV)
+	$(AUDIT_VENV)/bin/python -m pip install --quiet $(AUDIT_TOOLS)
+	touch $@
+
+sbom: $(AUDIT_VENV)/.installed
+	$(AUDIT_VENV)/bin/cyclonedx-py requirements requirements.lock --output-reproducible \
+		--of JSON -o docs/sbom.cdx.json
+
+audit: sbom
+	$(AUDIT_VENV)/bin/pip-audit --strict --no-deps --disable-pip \
+		--vulnerability-service osv -r requirements.lock
+
 clean:
-	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(AUDIT_VENV) var .mypy_cache .ruff_cache .pytest_cache

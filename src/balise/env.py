@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlparse
+from urllib.parse import urlparse
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -61,20 +62,38 @@ def env_secret(name: str, default: str | None = None) -> str:
     return default
 
 
+# SQLite as Balise runs it: IMMEDIATE serialises writers up front (no lock upgrade deadlocks);
+# WAL lets readers go on while one writer works.
+SQLITE_OPTIONS: dict[str, object] = {
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+    "timeout": 20,
+}
+_DATABASE_SCHEMES = {"postgres", "postgresql", "sqlite"}
+
+
 def database_from_url(url: str) -> dict[str, object]:
-    """Django DATABASES entry for a ``postgres://user:password@host:port/name`` URL."""
-    parsed = urlparse(url)
-    if parsed.scheme not in {"postgres", "postgresql"}:
-        raise ImproperlyConfigured(f"DATABASE_URL scheme {parsed.scheme!r} is not supported")
-    options = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parsed.path.lstrip("/")),
-        "USER": unquote(parsed.username or ""),
-        "PASSWORD": unquote(parsed.password or ""),
-        "HOST": unquote(parsed.hostname or ""),
-        "PORT": str(parsed.port or ""),
-        "OPTIONS": options,
-        "ATOMIC_REQUESTS": False,
-        "CONN_MAX_AGE": 60,
-    }
+    """Django DATABASES entry for ``postgres://``, ``postgresql://`` or ``sqlite:///PATH``.
+
+    Parsed by dj-database-url, as Django users expect (``sqlite:///var/db.sqlite3`` is relative,
+    ``sqlite:////srv/balise/db.sqlite3`` absolute; query parameters become OPTIONS); SQLite gets
+    Balise's own options, PostgreSQL persistent connections.
+    """
+    scheme = urlparse(url).scheme
+    if scheme not in _DATABASE_SCHEMES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL scheme {scheme!r} is not supported "
+            "(use postgres://, postgresql:// or sqlite:///PATH)"
+        )
+    parsed = dj_database_url.parse(url)
+    options: dict[str, object] = dict(parsed.get("OPTIONS") or {})
+    config: dict[str, object] = dict(parsed)
+    if scheme == "sqlite":
+        if config.get("NAME") in (None, "", ":memory:"):  # a server would lose everything
+            raise ImproperlyConfigured("DATABASE_URL sqlite:///PATH needs a file path")
+        config["OPTIONS"] = {**SQLITE_OPTIONS, **options}
+    else:
+        config["OPTIONS"] = options
+        config["CONN_MAX_AGE"] = 60
+    config["ATOMIC_REQUESTS"] = False
+    return config

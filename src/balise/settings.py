@@ -9,9 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from balise.env import database_from_url, env_bool, env_int, env_list, env_secret, env_str
+from balise.env import (
+    SQLITE_OPTIONS,
+    database_from_url,
+    env_bool,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -43,9 +52,15 @@ MFA_SEED_KEY = env_secret(
 CELL_KEY_SECRET = env_secret("BALISE_CELL_KEY_SECRET", "") or None
 
 DEBUG = env_bool("DEBUG", False) and not PRODUCTION
-# The demo network and its banner; MFA may be switched off only there, and visibly so.
+# The demo network and its banner: one switch. BALISE_DEMO=1 alone turns MFA off (visibly, with
+# a banner); it publishes its accounts' passwords, so production refuses to start with it.
 DEMO = env_bool("BALISE_DEMO", False)
-REQUIRE_MFA = env_bool("BALISE_REQUIRE_MFA", True) if not PRODUCTION else True
+if DEMO and PRODUCTION:
+    raise ImproperlyConfigured(
+        "BALISE_DEMO=1 cannot be used with BALISE_ENV=production: the demo's accounts have "
+        "published passwords and no second factor."
+    )
+REQUIRE_MFA = env_bool("BALISE_REQUIRE_MFA", not DEMO) if not PRODUCTION else True
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -120,13 +135,7 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": Path(env_str("BALISE_SQLITE_PATH", str(VAR_DIR / "balise.sqlite3"))),
-            "OPTIONS": {
-                # IMMEDIATE serialises writers up front (no lock upgrade deadlocks); WAL lets
-                # readers go on while one writer works.
-                "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
-                "timeout": 20,
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

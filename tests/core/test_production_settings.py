@@ -66,3 +66,24 @@ def test_it_keeps_debug_off_and_cookies_host_only_in_production() -> None:
     assert result.stdout.strip().splitlines()[-1] == (
         "False __Host-balise-session __Host-balise-csrf True"
     ), result.stderr
+
+
+def test_it_refuses_to_start_with_the_demo_switch_in_production() -> None:
+    result = _manage("check", env={**PRODUCTION_ENV, "BALISE_DEMO": "1"})
+    assert result.returncode != 0
+    assert "BALISE_DEMO=1 cannot be used with BALISE_ENV=production" in result.stderr
+
+
+def test_it_refuses_to_load_the_demo_against_production_settings() -> None:
+    result = _manage("demo", "--situations", "0", env=PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "balise demo only runs with demo settings" in result.stderr
+
+
+def test_it_turns_mfa_off_with_the_demo_switch_alone() -> None:
+    code = "from django.conf import settings as s; print(s.DEMO, s.REQUIRE_MFA)"
+    development = {"BALISE_ENV": "development", "DATABASE_URL": ""}
+    demo = _manage("shell", "-v", "0", "-c", code, env={**development, "BALISE_DEMO": "1"})
+    assert demo.stdout.strip().splitlines()[-1] == "True False", demo.stderr
+    plain = _manage("shell", "-v", "0", "-c", code, env=development)
+    assert plain.stdout.strip().splitlines()[-1] == "False True", plain.stderr

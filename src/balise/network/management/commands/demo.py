@@ -122,7 +122,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEMO:
+        if not settings.DEMO or settings.PRODUCTION:
             raise CommandError(
                 "balise demo only runs with demo settings (BALISE_DEMO=1): it creates accounts "
                 "whose passwords are published. Nothing was changed."

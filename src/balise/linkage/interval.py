@@ -43,7 +43,7 @@ METHOD = (
 class IntervalParams:
     below_threshold: float = 12.0  # pairs scoring this far under the link threshold are weighed
     even_odds: float = 0.5  # bits above the link threshold where a merge is as likely as not
-    # a merge not made is weighed halfway between the mean of all cross pairs and the best one
+    # a merge not made is weighed by this share of its best cross pair, the rest by their mean
     best_share: float = 0.6
     floor_share: float = 0.5  # of log2(POPULATION_FLOOR / records), added to the prior odds
     calibration: float = 1.0  # draws shift every score uniformly within +- this many bits

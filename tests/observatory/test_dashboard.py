@@ -4,7 +4,8 @@ from django.test import Client
 from django.urls import reverse
 
 from balise.audit.models import AuditEvent
-from balise.observatory.models import StatFact
+from balise.observatory import selectors
+from balise.observatory.models import DashboardFigure, StatFact
 from balise.observatory.runs import linkage_run
 from tests.conftest import Personas, login_verified
 from tests.observatory.conftest import Network, Record
@@ -72,3 +73,46 @@ def test_it_caches_dashboard_figures_until_the_next_run(
     record(personas.recorder_b, "nora", detection_month="2025-09")
     linkage_run(actor=None, quality_children=0)
     assert 'data-figure="situations">7<' in client.get(url).content.decode()  # a new run
+
+
+def test_it_labels_the_unaccompanied_breakdown_yes_and_no(
+    linked: Network, personas: Personas
+) -> None:
+    StatFact.objects.update(unaccompanied=False)
+    StatFact.objects.filter(situation_id=linked.situations["senait"].pk).update(unaccompanied=True)
+    DashboardFigure.objects.all().delete()  # the run stored figures from the facts as they were
+    rows = {r.code: r for r in selectors.breakdown("unaccompanied", selectors.Filters())}
+    assert set(rows) == {"yes", "no"}
+    assert (rows["yes"].children, rows["no"].children) == (1, 3)
+    # Stored figures come back with the database's spelling of booleans: PostgreSQL's
+    # True/False once read "No" for both ("No 688 / No 127").
+    for yes, no in (("True", "False"), ("1", "0"), ("yes", "no")):
+        decoded = selectors._decode("unaccompanied", [[yes, 1, 1], [no, 5, 3]])
+        assert [(r.code, r.label) for r in decoded] == [("yes", "Yes"), ("no", "No")]
+    client = login_verified(Client(), personas.analyst)
+    page = client.get(reverse("observatory:dashboard")).content.decode()
+    section = page[page.index('id="section-unaccompanied"') :]
+    section = section[: section.index("</section>")]
+    assert '<th scope="row">Oui</th><td class="num">1</td>' in section  # French, the default
+    assert '<th scope="row">Non</th><td class="num">3</td>' in section
+    assert "Oui: 1 (25%)" in section  # the chart's text alternative, with the share
+
+
+def test_it_sorts_explains_and_compares(linked: Network, personas: Personas) -> None:
+    StatFact.objects.filter(situation_id=linked.situations["unencoded"].pk).update(
+        year=2024, quarter=4
+    )
+    DashboardFigure.objects.all().delete()  # the run stored figures from the facts as they were
+    client = login_verified(Client(), personas.analyst)
+    page = client.get(reverse("observatory:dashboard")).content.decode()
+    assert 'href="#overlap"' in page  # a table of contents
+    assert "data-yearly-note" in page  # why the years add up to more than the total
+    trend = page[page.index('id="section-trend"') :]
+    assert trend.index("2024 Q4") < trend.index("2025 Q1")  # time order
+    sectors = page[page.index('id="section-sector"') :]
+    # Sorted by children: police knows 3 (Amina, Lucas, the unencoded child), youth aid 2.
+    assert sectors.index("Police") < sectors.index("Aide à la jeunesse")
+    comparison = page[page.index('id="comparison"') :]
+    assert "2025" in comparison[:200]
+    assert '<td class="num">3</td><td class="num">1</td><td class="num">+2' in comparison
+    assert 'class="heat-' in page

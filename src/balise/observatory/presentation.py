@@ -83,8 +83,9 @@ def table_title(name: str) -> str:
 class Bar:
     label: str
     value: int | None
-    width: float  # 0..100, share of the largest bar
+    width: float  # in SVG units, up to BAR_SPACE
     y: int
+    text: str  # the figure written after the bar: "123" or "123 (45%)"
 
 
 @dataclass(frozen=True)
@@ -95,17 +96,36 @@ class Chart:
     description: str
 
 
-def chart(title: str, items: Sequence[tuple[str, int | None]]) -> Chart:
-    """Horizontal bars (SVG drawn by the template); withheld values get no bar."""
+#: Charts are drawn on a 360-unit-wide canvas, about the width of a phone, so that text keeps
+#: its size at 390 px; wider screens scale them up to the stylesheet's maximum width.
+CHART_WIDTH = 360
+BAR_SPACE = 250
+ROW_HEIGHT = 42
+
+
+def share(value: int | None, total: int | None) -> str:
+    """``45%`` of ``total`` (empty when there is no total)."""
+    if value is None or not total:
+        return ""
+    return f"{round(100 * value / total)}%"
+
+
+def chart(
+    title: str, items: Sequence[tuple[str, int | None]], *, total: int | None = None
+) -> Chart:
+    """Horizontal bars, the full label above each (SVG drawn by the template); withheld values
+    get no bar. With ``total``, each figure is followed by its share of it."""
     largest = max([v for _, v in items if v is not None] or [0]) or 1
-    bars = tuple(
-        Bar(label, value, 0.0 if value is None else 100.0 * value / largest, 28 * index)
-        for index, (label, value) in enumerate(items)
-    )
+    bars = []
+    for index, (label, value) in enumerate(items):
+        portion = share(value, total)
+        text = "" if value is None else (f"{value} ({portion})" if portion else str(value))
+        width = 0.0 if value is None else BAR_SPACE * value / largest
+        bars.append(Bar(label, value, round(width, 1), ROW_HEIGHT * index, text))
     description = "; ".join(
-        f"{label}: {value if value is not None else _('withheld')}" for label, value in items
+        f"{bar.label}: {bar.text if bar.value is not None else _('withheld')}" for bar in bars
     )
-    return Chart(title, bars, 28 * len(bars) + 4, description)
+    return Chart(title, tuple(bars), ROW_HEIGHT * len(bars) + 4, description)
 
 
 def release_chart(table: Mapping[str, Any]) -> Chart:

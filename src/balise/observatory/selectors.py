@@ -45,7 +45,11 @@ MULTI: Final[dict[str, tuple[str, str, Any]]] = {
     "signs": ("signs_mask", "signs", _("Signs")),
     "vulnerabilities": ("vulnerabilities_mask", "vulnerabilities", _("Vulnerabilities")),
 }
-BREAKDOWNS: Final = (*SINGLE, *MULTI)
+#: Situations and children by year and quarter ("2025-Q1"), in time order: the trend over time.
+TREND: Final = "trend"
+BREAKDOWNS: Final = (TREND, *SINGLE, *MULTI)
+#: Breakdowns whose codes have a natural order (time, age): not sorted by value.
+ORDERED: Final = frozenset({TREND, "year", "quarter", "age_group"})
 FILTER_COLUMNS: Final = (
     "year",
     "quarter",
@@ -107,9 +111,20 @@ def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
+def _code(name: str, code: Any) -> str:
+    """A code as stored in figures. Booleans come back as True/False (PostgreSQL) or 1/0
+    (SQLite), and as "True"/"1" from stored figures: "yes"/"no" whatever the source."""
+    if name == "unaccompanied":
+        return "yes" if str(code).lower() in ("true", "1", "yes", "t") else "no"
+    return str(code)
+
+
 def _label(vocabulary_name: str | None, code: Any, name: str) -> str:
     if name == "unaccompanied":
-        return str(_("Yes") if code in (True, 1, "1", "true") else _("No"))
+        return str(_("Yes") if _code(name, code) == "yes" else _("No"))
+    if name == TREND:
+        year, quarter = str(code).split("-Q")
+        return f"{year} Q{quarter}"
     if name == "quarter":
         return f"Q{code}"
     if vocabulary_name is None:
@@ -151,6 +166,17 @@ def breakdown(name: str, filters: Filters) -> list[Row]:
     aggregate over integers, where COUNT(DISTINCT) would sort every row.
     """
     where, params = filters.where()
+    if name == TREND:
+        rows = _fetch(
+            "SELECT year, quarter, SUM(n), COUNT(*) FROM (SELECT year, quarter, child, "  # noqa: S608
+            f"COUNT(*) AS n FROM {TABLE}{where} GROUP BY year, quarter, child) AS per_child "
+            "GROUP BY year, quarter ORDER BY year, quarter",
+            params,
+        )
+        return [
+            Row(f"{y}-Q{q}", _label(None, f"{y}-Q{q}", TREND), int(s), int(c))
+            for y, q, s, c in rows
+        ]
     if name in SINGLE:
         column, vocab, _label_text = SINGLE[name]
         rows = _fetch(
@@ -159,7 +185,9 @@ def breakdown(name: str, filters: Filters) -> list[Row]:
             f"GROUP BY {column} ORDER BY {column}",
             params,
         )
-        out = [Row(str(code), _label(vocab, code, name), int(s), int(c)) for code, s, c in rows]
+        out = [
+            Row(_code(name, code), _label(vocab, code, name), int(s), int(c)) for code, s, c in rows
+        ]
         if vocab and name not in ("province", "arrondissement"):
             order = {e.code: i for i, e in enumerate(vocabulary(vocab))}
             out.sort(key=lambda r: order.get(r.code, len(order)))
@@ -237,8 +265,10 @@ def _decode(kind: str, stored: Any) -> Any:
     if kind == "overlap":
         sectors, cells = stored
         return list(sectors), {(a, b): int(n) for a, b, n in cells}
-    vocab = (SINGLE.get(kind) or MULTI[kind])[1]
-    return [Row(str(code), _label(vocab, code, kind), int(s), int(c)) for code, s, c in stored]
+    vocab = None if kind == TREND else (SINGLE.get(kind) or MULTI[kind])[1]
+    return [
+        Row(_code(kind, code), _label(vocab, code, kind), int(s), int(c)) for code, s, c in stored
+    ]
 
 
 def figure_key(run_id: int, kind: str, filters: Filters, facts: int) -> str:
@@ -325,6 +355,13 @@ def choices(name: str) -> list[tuple[Any, str]]:
     if name == "form":
         return [(e.code, e.label()) for e in vocabulary("forms") if not e.retired]
     raise ValueError(name)
+
+
+def label_of(name: str) -> Any:
+    """The translated title of a breakdown."""
+    if name == TREND:
+        return _("Trend by quarter")
+    return (SINGLE.get(name) or MULTI[name])[2]
 
 
 __all__ = ["BREAKDOWNS", "MASKED", "Filters", "Row", "breakdown", "overlap", "totals"]

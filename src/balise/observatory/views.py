@@ -32,6 +32,7 @@ from balise.observatory.presentation import (
     csv_bytes,
     dimension_label,
     release_grid,
+    share,
     table_title,
     xlsx_bytes,
 )
@@ -84,6 +85,80 @@ def _filters(request: HttpRequest) -> tuple[FilterForm, selectors.Filters]:
     return form, form.filters()
 
 
+#: Dashboard sections, in reading order: (anchor, title, breakdowns).
+DASHBOARD_GROUPS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
+    ("time", gettext_lazy("Over time"), (selectors.TREND, "year")),
+    (
+        "who",
+        gettext_lazy("Who the children are"),
+        ("gender", "age_group", "citizenship_group", "unaccompanied"),
+    ),
+    ("where", gettext_lazy("Where they were met"), ("sector", "province", "arrondissement")),
+    (
+        "what",
+        gettext_lazy("What happened to them"),
+        ("forms", "recruitment_channels", "places", "signs", "vulnerabilities"),
+    ),
+)
+HEAT_LEVELS = 5
+
+
+def _section(name: str, rows: list[selectors.Row], children: int) -> dict[str, Any]:
+    if name not in selectors.ORDERED:
+        rows = sorted(rows, key=lambda r: (-r.children, -r.situations, r.label))
+    label = selectors.label_of(name)
+    return {
+        "name": name,
+        "label": label,
+        "rows": [{"row": r, "share": share(r.children, children)} for r in rows],
+        "chart": chart(str(label), [(r.label, r.children) for r in rows], total=children),
+        "multi": name in selectors.MULTI,
+        "yearly": name in (selectors.TREND, "year"),
+    }
+
+
+def _comparison(
+    filters: selectors.Filters, run: LinkageRun | None, facts: int | None
+) -> dict[str, Any] | None:
+    """This year against the year before: the year filtered on, else the latest year."""
+    years = [int(y) for y, _label in selectors.choices("year")]
+    chosen = filters.values.get("year")
+    year = int(chosen) if chosen else (years[-1] if years else None)
+    if year is None or year - 1 not in years:
+        return None
+    values = {k: v for k, v in filters.values.items() if k not in ("year", "quarter")}
+    this = selectors.cached(
+        "totals", selectors.Filters(values={**values, "year": year}, form=filters.form), run, facts
+    )
+    last = selectors.cached(
+        "totals",
+        selectors.Filters(values={**values, "year": year - 1}, form=filters.form),
+        run,
+        facts,
+    )
+    labels = {
+        "situations": _("Situations"),
+        "children": _("Children"),
+        "multi_sector_children": _("Children known to two or more sectors"),
+    }
+    return {
+        "year": year,
+        "previous": year - 1,
+        "rows": [
+            {
+                "label": label,
+                "this": this[key],
+                "last": last[key],
+                "change": this[key] - last[key],
+                "percent": (
+                    f"{round(100 * (this[key] - last[key]) / last[key]):+d}%" if last[key] else ""
+                ),
+            }
+            for key, label in labels.items()
+        ],
+    }
+
+
 @require_GET
 @analyst_required
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -93,21 +168,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     facts = run.situations - removed if run is not None else None
     totals = selectors.cached("totals", filters, run, facts)
     sectors, matrix = selectors.cached("overlap", filters, run, facts)
-    sections = []
-    for name in selectors.BREAKDOWNS:
-        rows = selectors.cached(name, filters, run, facts)
-        label = (selectors.SINGLE.get(name) or selectors.MULTI[name])[2]
-        sections.append(
-            {
-                "name": name,
-                "label": label,
-                "rows": rows,
-                "chart": chart(str(label), [(r.label, r.children) for r in rows]),
-            }
-        )
+    groups = []
+    for anchor, title, names in DASHBOARD_GROUPS:
+        sections = [
+            _section(name, selectors.cached(name, filters, run, facts), totals["children"])
+            for name in names
+        ]
+        groups.append({"anchor": anchor, "title": title, "sections": sections})
+    largest = max(matrix.values(), default=0) or 1
     overlap_rows = [
-        (selectors.sector_label(a), [matrix.get((a, b), 0) for b in sectors]) for a in sectors
+        (
+            selectors.sector_label(a),
+            [
+                {
+                    "value": matrix.get((a, b), 0),
+                    "level": 0
+                    if not matrix.get((a, b), 0)
+                    else 1 + (HEAT_LEVELS - 1) * matrix.get((a, b), 0) // largest,
+                    "diagonal": a == b,
+                }
+                for b in sectors
+            ],
+        )
+        for a in sectors
     ]
+    pairs = sorted(
+        ((n, a, b) for (a, b), n in matrix.items() if sectors.index(a) < sectors.index(b)),
+        reverse=True,
+    )
+    overlap_text = "; ".join(
+        f"{selectors.sector_label(a)} + {selectors.sector_label(b)}: {n}" for n, a, b in pairs[:5]
+    )
     return render(
         request,
         "observatory/dashboard.html",
@@ -117,9 +208,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "stale": is_stale(run),
             "removed": removed,
             "totals": totals,
-            "sections": sections,
+            "groups": groups,
+            "comparison": _comparison(filters, run, facts),
             "overlap_headers": [selectors.sector_label(s) for s in sectors],
             "overlap_rows": overlap_rows,
+            "overlap_text": overlap_text,
             "query": request.GET.urlencode(),
         },
     )

@@ -1,7 +1,8 @@
 """Balise settings: one module, read from the environment; production fails closed.
 
 ``BALISE_ENV`` is ``production`` or ``development`` (the default). Production demands a secret key,
-an audit chain key and a notes key from the environment, turns DEBUG off, and sets secure cookies.
+an audit chain key, a notes key, an MFA seed key and an encodings key from the environment, turns
+DEBUG off, and sets secure cookies.
 """
 
 from __future__ import annotations
@@ -35,11 +36,16 @@ if BALISE_ENV not in {"production", "development"}:
 # has no default at all and refuses to start without them.
 _DEV = None if PRODUCTION else "development-only-insecure-key-do-not-use-in-production-0123456789"
 SECRET_KEY = env_secret("SECRET_KEY", _DEV)
-# Keys the audit hash chain and the note encryption; held outside the database.
+# Keys of the audit hash chain, the note encryption and the identity encodings' encryption at
+# rest (balise.situations.encodings); held outside the database.
 AUDIT_CHAIN_KEY = env_secret("BALISE_AUDIT_KEY", None if PRODUCTION else "dev-audit-chain-key")
 NOTES_KEY = env_secret(
     "BALISE_NOTES_KEY",
     None if PRODUCTION else "ZGV2ZWxvcG1lbnQtb25seS1ub3Rlcy1rZXktMzJieXQ=",
+)
+ENCODINGS_KEY = env_secret(
+    "BALISE_ENCODINGS_KEY",
+    None if PRODUCTION else "ZGV2ZWxvcG1lbnQtb25seS1lbmNvZGluZ3Mta2V5MzI=",
 )
 # Seals the TOTP seeds of authenticator apps (balise.accounts.seeds); base64 of 32 bytes.
 MFA_SEED_KEY = env_secret(

@@ -17,6 +17,7 @@ PRODUCTION_ENV = {
     "BALISE_AUDIT_KEY": "audit-key-for-the-deploy-check",
     "BALISE_NOTES_KEY": "bm90ZXMta2V5LWZvci10aGUtZGVwbG95LWNoZWNrISE=",
     "BALISE_MFA_KEY": "bWZhLXNlZWQta2V5LWZvci10aGUtZGVwbG95LWNoayE=",
+    "BALISE_ENCODINGS_KEY": "ZW5jb2RpbmdzLWtleS1mb3ItdGhlLWRlcGxveS1jaGs=",
     "ALLOWED_HOSTS": "balise.example.org",
     "DATABASE_URL": "",
 }
@@ -48,7 +49,14 @@ def test_it_passes_the_deploy_check_with_no_warning() -> None:
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "BALISE_AUDIT_KEY", "BALISE_NOTES_KEY", "BALISE_MFA_KEY"]
+    "missing",
+    [
+        "SECRET_KEY",
+        "BALISE_AUDIT_KEY",
+        "BALISE_NOTES_KEY",
+        "BALISE_MFA_KEY",
+        "BALISE_ENCODINGS_KEY",
+    ],
 )
 def test_it_refuses_to_start_without_a_secret(missing: str) -> None:
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}

@@ -23,6 +23,7 @@ from balise.situations.importing import (
 from balise.situations.models import Situation
 from tests.conftest import Personas
 from tests.importing.conftest import corpus, problems, reasons, run
+from tests.situations.conftest import stored_encoding
 
 ENC = base64.b64encode(bytes(range(128))).decode()
 KEY = "0123456789abcdef"
@@ -204,7 +205,7 @@ def test_it_accepts_semicolons_bom_french_labels_and_dd_mm_yyyy(personas: Person
     assert first.forms == ["prostitution", "trafficking_sexual"]
     assert first.recruitment_channels == ["loverboy", "peers"]
     assert first.places == ["hotel"]
-    assert first.identity_encoding == ENC
+    assert stored_encoding(first) == ENC
     assert first.identity_key_id == KEY
     second = Situation.objects.get(reference="B-002")
     assert (second.arrondissement, second.unaccompanied, second.status) == (

@@ -26,6 +26,7 @@ from tests.accounts.helpers import code_for_key
 from tests.conftest import PASSWORD, browser_sign_in, make_user
 from tests.network.wrapping import unwrap_secret, wrap_secret
 from tests.privacy.leaks import Sent, find_leaks, identity_needles, secret_needles
+from tests.situations.conftest import stored_encoding
 
 IDENTITY = {
     "first_name": "Anaïs-Rukiya",
@@ -154,7 +155,7 @@ def test_it_takes_a_first_time_recorder_from_sign_in_to_a_saved_situation(
 
     situation = Situation.objects.get(organisation=organisation)
     assert situation.identity_key_id == secret.key_id
-    assert situation.identity_encoding == Encoder(secret).encode(
+    assert stored_encoding(situation) == Encoder(secret).encode(
         IDENTITY["first_name"], IDENTITY["last_name"], IDENTITY["birth_date"], IDENTITY["sex"]
     )
 

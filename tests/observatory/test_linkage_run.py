@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from balise.audit.models import AuditEvent
+from balise.linkage.spec import CURRENT
 from balise.observatory.models import ChildCluster, LinkageRun, StatFact
 from balise.observatory.runs import linkage_run, stable_ids
 from tests.conftest import Personas
@@ -17,7 +18,7 @@ def test_it_counts_children_across_sectors(network: Network) -> None:
     assert _cluster(network, "amina_police") == _cluster(network, "amina_youth")
     assert _cluster(network, "lucas_1") == _cluster(network, "lucas_2")
     assert len({_cluster(network, k) for k in network.situations}) == 4
-    assert run.spec_version == "1"
+    assert run.spec_version == str(CURRENT.version)
     assert set(run.quality) >= {"precision", "recall", "f1", "count_error"}
     assert "blocking" in run.parameters
     run.refresh_from_db()

@@ -12,7 +12,7 @@ from balise.accounts.models import User
 from balise.situations.models import Situation
 from balise.situations.services import situation_create
 from tests.conftest import Personas
-from tests.situations.conftest import VALID_ENCODING, VALID_KEY_ID, valid_data
+from tests.situations.conftest import VALID_ENCODING, VALID_KEY_ID, stored_encoding, valid_data
 
 SignIn = Callable[[User], Client]
 ENCODING, KEY_ID = VALID_ENCODING, VALID_KEY_ID
@@ -78,4 +78,4 @@ def test_it_keeps_the_stored_encoding_when_no_new_one_is_sent(
     response = signed_in(user).post(f"/situations/{situation.pk}/edit/", {**FORM, **empty})
     assert response.status_code == 302
     situation.refresh_from_db()
-    assert situation.identity_encoding == ENCODING
+    assert stored_encoding(situation) == ENCODING

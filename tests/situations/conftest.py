@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 
 from balise.accounts.models import User
+from balise.linkage.spec import CURRENT
+from balise.situations.encodings import open_situation
 from balise.situations.models import Situation
 from balise.situations.services import situation_create
 
-VALID_ENCODING = base64.b64encode(bytes(range(128))).decode("ascii")
+VALID_ENCODING = base64.b64encode(bytes(i % 256 for i in range(CURRENT.total_bytes))).decode()
 VALID_KEY_ID = "0123456789abcdef"
 
 
@@ -35,6 +37,13 @@ def valid_data(**overrides: Any) -> dict[str, Any]:
     }
     data.update(overrides)
     return data
+
+
+def stored_encoding(situation: Situation) -> str:
+    """The situation's encoding as base64, decrypted from the database ("" without one)."""
+    situation.refresh_from_db()
+    raw = open_situation(situation)
+    return "" if raw is None else base64.b64encode(raw).decode("ascii")
 
 
 RecordSituation = Callable[..., Situation]

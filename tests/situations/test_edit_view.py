@@ -10,7 +10,12 @@ from django.urls import reverse
 from balise.accounts.models import User
 from balise.audit.models import AuditEvent
 from tests.conftest import Personas
-from tests.situations.conftest import VALID_ENCODING, VALID_KEY_ID, RecordSituation
+from tests.situations.conftest import (
+    VALID_ENCODING,
+    VALID_KEY_ID,
+    RecordSituation,
+    stored_encoding,
+)
 from tests.situations.test_create_view import form_post
 
 SignIn = Callable[[User], Client]
@@ -46,7 +51,7 @@ def test_it_saves_changes_and_keeps_the_encoding(
     assert response.status_code == 302
     situation.refresh_from_db()
     assert situation.status == "confirmed"
-    assert situation.identity_encoding == VALID_ENCODING
+    assert stored_encoding(situation) == VALID_ENCODING
     assert AuditEvent.objects.filter(action="situation.update").exists()
 
 

@@ -2,7 +2,8 @@
 
 Scoped exactly like the pages: ``Situation.objects.visible_to(user)``, so another organisation's
 id answers 404. Writes go through the situation services (validated, atomic, audited); reads are
-audited like the pages (``situation.read``). The free-text note can be written, never read here.
+audited like the pages (``situation.read``). The free-text note and the identity encoding can be
+written, never read here (both are stored encrypted; reads say only whether there is one).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from balise.situations.filters import apply_filters, parse_filters
 from balise.situations.models import Situation
 from balise.situations.selectors import get_situation_or_404, situations_visible_to
 from balise.situations.services import situation_create, situation_update
+from balise.situations.validation import encoding_max_chars
 
 router = Router(tags=["situations"])
 
@@ -137,8 +139,15 @@ class SituationPatch(Schema):
     signs: list[str] | None = Field(None, max_length=200)
     actions: list[str] | None = Field(None, max_length=50)
     status: str | None = Field(None, max_length=64)
-    identity_encoding: str | None = Field(None, max_length=1024, description="base64")
-    identity_version: str | None = Field(None, max_length=8)
+    identity_encoding: str | None = Field(
+        None,
+        max_length=encoding_max_chars(),
+        description="base64, as `balise encode` or the form writes it; stored encrypted and "
+        "never returned",
+    )
+    identity_version: str | None = Field(
+        None, max_length=8, description="spec version of the encoding (any this server knows)"
+    )
     identity_key_id: str | None = Field(None, max_length=32)
     note: str | None = Field(None, max_length=8000, description="encrypted; never returned")
 

@@ -25,6 +25,7 @@ from django.utils import timezone
 from balise.accounts.models import Organisation, OrgRole, User
 from balise.audit.services import record_event
 from balise.situations.models import Situation
+from balise.situations.services import build_situation
 from balise.situations.validation import validate_situation_data
 
 SECRET_NAME = "demo-network-secret"  # noqa: S105 - a file name, not a password
@@ -337,12 +338,12 @@ def add_demo_situations(n: int, seed: int, *, say: Callable[[int, int], None] | 
         data["reference"] = f"{REFERENCE_PREFIX}{offset + index + 1:07d}"
         cleaned = validate_situation_data(data)
         batch.append(
-            Situation(
+            build_situation(
+                cleaned,
                 organisation=organisation,
                 recorded_by=recorders[organisation.pk],
                 created_at=now,
                 updated_at=now,
-                **cleaned.model_values(),
             )
         )
         if len(batch) >= 2000:

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from balise.jobs.models import Job
 from balise.jobs.services import JobError, ReportProgress, job_handler
 from balise.observatory.models import Release
 from balise.observatory.releases import ReleaseError, release_preview
 from balise.observatory.runs import linkage_run
+from balise.situations.encodings import EncodingIntegrityError
 
 
 @job_handler
@@ -19,7 +22,15 @@ def run_linkage(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
     def report(done: int, total: int | None = None, stage: str | None = None) -> None:
         progress(done, total, stage=stage)
 
-    run = linkage_run(actor=job.owner, progress=report)
+    try:
+        run = linkage_run(actor=job.owner, progress=report)
+    except (EncodingIntegrityError, ImproperlyConfigured):
+        raise JobError(
+            _(
+                "The stored identity encodings cannot be decrypted with this server's "
+                "BALISE_ENCODINGS_KEY. Nothing was changed; ask the operator to restore the key."
+            )
+        ) from None
     return {
         "run": run.pk,
         "situations": run.situations,

@@ -1,29 +1,35 @@
 """Linkage runs: cluster every stored encoding into children, keep cluster ids stable, and
 rewrite the pseudonymised statistical facts the dashboards and releases read.
 
-The engine is ``balise.linkage`` (framework-free). Encodings made under different keys or spec
-versions are never compared: each (version, key) group is deduplicated on its own, and a
-situation without an encoding is a child of its own. A new cluster takes the id of the previous
-run's cluster it shares most situations with (ties broken by the smallest situation id, then the
-old id), so ids stay put wherever membership does not change.
+The engine is ``balise.linkage`` (framework-free). Encodings are stored encrypted
+(``balise.situations.encodings``) and this is the one place they are decrypted, in memory, for
+the run. Encodings made under different keys or spec versions are never compared: each
+(version, key) group is deduplicated on its own; a situation without an encoding, or with one of
+a version the engine cannot link, is a child of its own. The run records how many records each
+version holds, so a network moving to a new spec sees what is left to re-encode. A new cluster
+takes the id of the previous run's cluster it shares most situations with (ties broken by the
+smallest situation id, then the old id), so ids stay put wherever membership does not change.
 """
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 import numpy as np
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
 from balise.accounts.models import User
 from balise.audit.services import record_event
 from balise.observatory.models import ChildCluster, LinkageRun, StatFact
+from balise.situations.encodings import EncodingIntegrityError, open_sealed
 from balise.taxonomy.loader import age_group_for, vocabulary
 
 Progress = Callable[[int, int | None, str | None], None]
@@ -34,9 +40,10 @@ _BATCH = 5000
 
 SITUATION_COLUMNS = (
     "pk",
-    "identity_encoding",
+    "identity_ciphertext",
     "identity_version",
     "identity_key_id",
+    "organisation_id",  # binds the ciphertext (associated data); not kept in the rows below
     "organisation__sector",
     "detection_month",
     "arrondissement",
@@ -163,48 +170,109 @@ def _children(estimates: Sequence[Any], singletons: int) -> dict[str, Any]:
     }
 
 
+def linkable(version: str) -> bool:
+    """Whether the engine links encodings of this spec version.
+
+    The similarity kernels are built for the current spec's layout, so a version is linked when
+    it is the current one or differs from it by nothing but its number; encodings of any other
+    version (an older spec with another layout, or one this server does not know) are never
+    compared with anything, each its own child, until their organisation re-encodes them.
+    """
+    from balise.linkage.spec import CURRENT, SPECS
+
+    if not version.isascii() or not version.isdigit():
+        return False
+    spec = SPECS.get(int(version))
+    if spec is None:
+        return False
+    return dataclasses.replace(spec, version=CURRENT.version) == CURRENT
+
+
+def _words(raws: Sequence[bytes]) -> Any:
+    """The engine's word rows (the linkable layouts are the current one's)."""
+    from balise.linkage.dedupe import words_from_base64
+
+    return words_from_base64(base64.b64encode(raw).decode("ascii") for raw in raws)
+
+
 def _cluster_groups(
-    rows: Sequence[tuple[Any, ...]], params: Any, say: Progress
-) -> tuple[list[list[int]], int, int, list[dict[str, Any]], dict[str, Any]]:
+    encoded: Mapping[tuple[str, str], Sequence[tuple[int, bytes]]],
+    unencoded: Sequence[int],
+    params: Any,
+    say: Progress,
+) -> tuple[list[list[int]], int, int, list[dict[str, Any]], dict[str, Any], list[dict[str, Any]]]:
     """Groups of situation ids judged to be one child; candidate and link counts; what the
     engine read from each key's encodings (`estimated_model`); the number of children and its
-    90% interval (`_children`)."""
-    from balise.linkage.dedupe import dedupe_words, words_from_base64
+    90% interval (`_children`); records and children by spec version (`versions`)."""
+    from balise.linkage.dedupe import dedupe_words
 
-    by_key: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
-    groups: list[list[int]] = []
-    for row in rows:
-        pk, encoding, version, key_id = row[0], row[1], row[2], row[3]
-        if encoding:
-            by_key[(version, key_id)].append((pk, encoding))
-        else:
-            groups.append([pk])
+    groups: list[list[int]] = [[pk] for pk in unencoded]
     candidates = links = 0
     estimated: list[dict[str, Any]] = []
     estimates: list[Any] = []
-    for (version, _key), members in sorted(by_key.items()):
-        if version != "1":
-            # Unknown spec versions cannot be compared with anything: each is its own child.
+    by_version: dict[str, dict[str, Any]] = {}
+    for (version, _key), members in sorted(encoded.items()):
+        linked = linkable(version)
+        summary = by_version.setdefault(
+            version, {"version": version, "records": 0, "children": 0, "keys": 0, "linked": linked}
+        )
+        summary["records"] += len(members)
+        summary["keys"] += 1
+        if not linked:
             groups.extend([pk] for pk, _ in members)
+            summary["children"] += len(members)
             continue
         say(0, None, "clusters")
-        result = dedupe_words(words_from_base64(text for _, text in members), params, interval=True)
+        result = dedupe_words(_words([raw for _, raw in members]), params, interval=True)
         if result.children is not None:
             estimates.append(result.children)
         candidates += result.candidates
         links += result.links
         if result.model is not None:
-            estimated.append(estimated_model(result.model, len(members)))
+            estimated.append(estimated_model(result.model, len(members)) | {"version": version})
         clusters: dict[int, list[int]] = defaultdict(list)
         for (pk, _), label in zip(members, result.labels.tolist(), strict=True):
             clusters[int(label)].append(pk)
         groups.extend(clusters.values())
+        summary["children"] += len(clusters)
     for group in groups:
         group.sort()
     groups.sort(key=lambda g: g[0])
+    records = len(unencoded) + sum(len(members) for members in encoded.values())
     compared = sum(e.records for e in estimates)
-    children = _children(estimates, len(rows) - compared)
-    return groups, candidates, links, estimated, children
+    children = _children(estimates, records - compared)
+    versions = sorted(by_version.values(), key=lambda v: (len(v["version"]), v["version"]))
+    return groups, candidates, links, estimated, children, versions
+
+
+def read_situations(
+    say: Progress,
+) -> tuple[list[tuple[Any, ...]], dict[tuple[str, str], list[tuple[int, bytes]]]]:
+    """Every situation's fact columns, and the decrypted encodings by (version, key id).
+
+    In the rows the ciphertext becomes a flag (has an encoding) and the organisation id is left
+    out; the plain encodings live only in the returned groups, for the run's duration.
+    """
+    from balise.situations.models import Situation
+
+    rows: list[tuple[Any, ...]] = []
+    encoded: dict[tuple[str, str], list[tuple[int, bytes]]] = defaultdict(list)
+    for row in (
+        Situation.objects.order_by("pk").values_list(*SITUATION_COLUMNS).iterator(chunk_size=_BATCH)
+    ):
+        pk, blob, version, key_id, organisation_id = row[:5]
+        if blob is not None:
+            try:
+                raw = open_sealed(
+                    bytes(blob), organisation_id=organisation_id, version=version, key_id=key_id
+                )
+            except EncodingIntegrityError as exc:
+                raise EncodingIntegrityError(f"situation {pk}: {exc}") from None
+            encoded[(version, key_id)].append((pk, raw))
+        rows.append((pk, blob is not None, version, key_id, *row[5:]))
+        if len(rows) % _BATCH == 0:
+            say(len(rows), None, None)
+    return rows, encoded
 
 
 def estimated_model(model: Any, records: int) -> dict[str, Any]:
@@ -305,17 +373,13 @@ def linkage_run(
     try:
         total = Situation.objects.count()
         say(0, total, "reading")
-        rows: list[tuple[Any, ...]] = []
-        for row in (
-            Situation.objects.order_by("pk")
-            .values_list(*SITUATION_COLUMNS)
-            .iterator(chunk_size=_BATCH)
-        ):
-            rows.append(row)
-            if len(rows) % _BATCH == 0:
-                say(len(rows), None, None)
-        groups, candidates, links, estimated, children = _cluster_groups(rows, params, say)
-        run.parameters = {**run.parameters, "estimated": estimated}
+        rows, encoded = read_situations(say)
+        unencoded = [r[0] for r in rows if not r[1]]
+        groups, candidates, links, estimated, children, versions = _cluster_groups(
+            encoded, unencoded, params, say
+        )
+        del encoded  # the plain encodings are not needed past clustering
+        run.parameters = {**run.parameters, "estimated": estimated, "versions": versions}
         previous = dict(ChildCluster.objects.values_list("situation_id", "cluster"))
         ids, kept = stable_ids(groups, previous, run.pk)
         cluster_of = {pk: cid for group, cid in zip(groups, ids, strict=True) for pk in group}
@@ -361,6 +425,12 @@ def linkage_run(
                     "clusters_new": run.clusters_new,
                 },
             )
+    except (EncodingIntegrityError, ImproperlyConfigured) as exc:
+        # Fail closed, and say why: these messages name a situation id or a setting, never data.
+        LinkageRun.objects.filter(pk=run.pk).update(
+            status=LinkageRun.Status.FAILED, finished_at=timezone.now(), error=str(exc)
+        )
+        raise
     except Exception:
         LinkageRun.objects.filter(pk=run.pk).update(
             status=LinkageRun.Status.FAILED, finished_at=timezone.now(), error="failed"

@@ -1,7 +1,9 @@
 """CSV and XLSX exports of situations, in the column names the import reads back.
 
 Cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
-return) get a leading apostrophe. Notes are never exported.
+return) get a leading apostrophe. Notes and identity encodings are never exported: the encoding
+is stored encrypted and leaves the server only into a linkage run (docs/privacy.md); a file
+re-imported without the identity columns keeps every stored encoding.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from balise.situations.models import Situation
-from balise.situations.validation import FIELDS, MULTI_FIELDS
+from balise.situations.validation import FIELDS, IDENTITY_FIELDS, MULTI_FIELDS
 
 COLUMNS: Final = (
-    *(name for name in FIELDS if name != "note"),
+    *(name for name in FIELDS if name != "note" and name not in IDENTITY_FIELDS),
     "dictionary_version",
     "created_at",
     "updated_at",

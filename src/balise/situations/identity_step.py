@@ -110,7 +110,7 @@ def identity_context(
     stored encoding's version and key identifier when editing, and the organisation's wrapped
     secret with the network's current key identifier (the unlock step)."""
     hidden = {name: str(values.get(name) or "") for name in IDENTITY_FIELDS}
-    stored = situation is not None and bool(situation.identity_encoding)
+    stored = situation is not None and situation.has_identity
     return {
         "hidden": hidden,
         "stored_key_id": situation.identity_key_id if stored and situation else "",

@@ -42,10 +42,13 @@ class UploadForm(forms.Form):
 
 
 def _field_label(name: str) -> str:
-    """The field's label as the form shows it (the note is stored encrypted, under another name)."""
+    """The field's label as the form shows it (the note and the encoding are stored encrypted,
+    under other names)."""
     if name == "note":
         return str(gettext_lazy("Note"))
-    field = Situation._meta.get_field(name)
+    field = Situation._meta.get_field(
+        "identity_ciphertext" if name == "identity_encoding" else name
+    )
     return str(getattr(field, "verbose_name", name))
 
 

@@ -28,6 +28,7 @@ from balise.accounts.models import Organisation, User
 from balise.audit.services import record_event
 from balise.jobs.models import Job
 from balise.jobs.services import JobError, ReportProgress, job_handler
+from balise.situations import encodings
 from balise.situations.models import Situation
 from balise.situations.services import (
     SituationRowsError,
@@ -646,14 +647,15 @@ def _issue_value(data: Mapping[str, object], name: str, index: int | None) -> st
 
 def _same(situation: Situation, cleaned: CleanedSituation, given: Iterable[str]) -> bool:
     values = cleaned.model_values()
-    for name in given:
-        if name == "note":
-            continue
-        if name in IDENTITY_FIELDS and not values["identity_encoding"]:
-            continue  # empty encoding cells keep the stored encoding
-        if getattr(situation, name) != values[name]:
-            return False
-    return True
+    # Stored encrypted: compared through the row's digest; empty cells keep the stored encoding.
+    identity = (values.pop(name) for name in IDENTITY_FIELDS)
+    if encodings.identity_changes(situation, *identity):
+        return False
+    return all(
+        getattr(situation, name) == values[name]
+        for name in given
+        if name != "note" and name in values
+    )
 
 
 def check_rows(

@@ -2,7 +2,7 @@
 
 Multi-valued facts (forms, signs, ...) are JSON lists of dictionary codes, validated by
 ``validation.validate_situation_data`` (portable across SQLite and PostgreSQL). The identity is
-only ever an encoding produced on the device; the free-text note is stored encrypted.
+only ever an encoding produced on the device, stored encrypted like the free-text note.
 """
 
 from __future__ import annotations
@@ -65,8 +65,13 @@ class Situation(models.Model):
     actions = models.JSONField(_("actions and referrals"), default=list, blank=True)
     status = models.CharField(_("status"), max_length=16)
     dictionary_version = models.CharField(_("dictionary version"), max_length=8)
-    # Produced on the device (docs/encoding.md): base64 text, spec version, key identifier.
-    identity_encoding = models.TextField(_("identity encoding"), blank=True, default="")
+    # Produced on the device (docs/encoding.md), stored encrypted (encodings.py): AES-GCM
+    # ciphertext, a salted MAC for equality checks, and in clear the spec version and the network
+    # key identifier (linkage groups by them). Null ciphertext = no identity.
+    identity_ciphertext = models.BinaryField(
+        _("identity encoding"), null=True, blank=True, editable=False
+    )
+    identity_digest = models.BinaryField(null=True, blank=True, editable=False)
     identity_version = models.CharField(_("encoding version"), max_length=8, blank=True, default="")
     identity_key_id = models.CharField(_("key identifier"), max_length=32, blank=True, default="")
     # AES-GCM: format byte, 12-byte nonce, ciphertext and tag (see notes.py); null = no note.
@@ -90,9 +95,14 @@ class Situation(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(identity_encoding="", identity_version="", identity_key_id="")
+                    models.Q(
+                        identity_ciphertext__isnull=True,
+                        identity_digest__isnull=True,
+                        identity_version="",
+                        identity_key_id="",
+                    )
                     | (
-                        ~models.Q(identity_encoding="")
+                        models.Q(identity_ciphertext__isnull=False, identity_digest__isnull=False)
                         & ~models.Q(identity_version="")
                         & ~models.Q(identity_key_id="")
                     )
@@ -111,4 +121,4 @@ class Situation(models.Model):
 
     @property
     def has_identity(self) -> bool:
-        return bool(self.identity_encoding)
+        return self.identity_ciphertext is not None

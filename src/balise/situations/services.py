@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from balise.accounts.models import Organisation, OrgRole, User
 from balise.audit.models import AuditEvent
 from balise.audit.services import record_event
+from balise.situations import encodings
 from balise.situations.models import Situation
 from balise.situations.notes import decrypt_note, encrypt_note
 from balise.situations.validation import (
@@ -110,6 +111,22 @@ def _duplicate_reference() -> SituationValidationError:
     )
 
 
+def _identity_of(values: dict[str, Any]) -> tuple[str, str, str]:
+    """Take the identity fields out of ``model_values()``: they are stored encrypted."""
+    encoding, version, key_id = (str(values.pop(name) or "") for name in IDENTITY_FIELDS)
+    return encoding, version, key_id
+
+
+def build_situation(cleaned: CleanedSituation, **columns: Any) -> Situation:
+    """An unsaved situation of validated values (``columns``: organisation, recorded_by, ...),
+    its identity encoding encrypted; bulk writers (import, demo) save it themselves."""
+    values = cleaned.model_values()
+    identity = _identity_of(values)
+    situation = Situation(**columns, **values)
+    encodings.store(situation, *identity)
+    return situation
+
+
 def _save_note(situation: Situation, note: str | None) -> None:
     if note is None:
         return
@@ -134,17 +151,15 @@ def situation_create(
     cleaned = _validate(
         actor=actor, data=data, channel=channel, request=request, accept_labels=accept_labels
     )
-    values = cleaned.model_values()
+    reference = cleaned.reference
     with transaction.atomic():
         if (
-            values["reference"]
-            and Situation.objects.filter(
-                organisation=organisation, reference=values["reference"]
-            ).exists()
+            reference
+            and Situation.objects.filter(organisation=organisation, reference=reference).exists()
         ):
             raise _duplicate_reference()
-        values["reference"] = values["reference"] or _new_reference(organisation)
-        situation = Situation(organisation=organisation, recorded_by=actor, **values)
+        situation = build_situation(cleaned, organisation=organisation, recorded_by=actor)
+        situation.reference = reference or _new_reference(organisation)
         try:
             with transaction.atomic():
                 situation.save()
@@ -195,12 +210,15 @@ def situation_update(
     merged: dict[str, object] = {**current_data(situation), **data} if partial else dict(data)
     cleaned = validate_situation_data(merged, accept_labels=accept_labels)
     values = cleaned.model_values()
+    identity = _identity_of(values)
     if not values["reference"]:
         values["reference"] = situation.reference
-    if not values["identity_encoding"]:
-        for name in IDENTITY_FIELDS:
-            values[name] = getattr(situation, name)
-    changed = sorted(name for name, value in values.items() if getattr(situation, name) != value)
+    # An empty encoding keeps the stored one; a new one is compared through the stored digest.
+    identity_changed = encodings.identity_changes(situation, *identity)
+    changed = sorted(
+        [name for name, value in values.items() if getattr(situation, name) != value]
+        + identity_changed
+    )
     if cleaned.note is not None:
         old_note = situation_note(actor=actor, situation=situation) or ""
         if old_note != cleaned.note:
@@ -216,6 +234,8 @@ def situation_update(
             raise _duplicate_reference()
         for name, value in values.items():
             setattr(situation, name, value)
+        if identity_changed:
+            encodings.store(situation, *identity)
         if "note" in changed:
             _save_note(situation, cleaned.note)
         situation.updated_at = timezone.now()
@@ -448,12 +468,12 @@ def situations_import_apply(
             try:
                 if situation is None:
                     alone = alone or validate_situation_data(row, accept_labels=accept_labels)
-                    new = Situation(
+                    new = build_situation(
+                        alone,
                         organisation=organisation,
                         recorded_by=actor,
                         created_at=now,
                         updated_at=now,
-                        **alone.model_values(),
                     )
                     to_create.append((new, alone.note or ""))
                     continue
@@ -471,10 +491,11 @@ def situations_import_apply(
                 errors[index] = exc
                 continue
             values = result.model_values()
-            if not values["identity_encoding"]:
-                for name in IDENTITY_FIELDS:
-                    values[name] = getattr(situation, name)
-            changed = sorted(n for n, v in values.items() if getattr(situation, n) != v)
+            identity = _identity_of(values)
+            identity_changed = encodings.identity_changes(situation, *identity)
+            changed = sorted(
+                [n for n, v in values.items() if getattr(situation, n) != v] + identity_changed
+            )
             if result.note is not None:
                 old_note = situation_note(actor=actor, situation=situation) or ""
                 if old_note != result.note:
@@ -487,9 +508,12 @@ def situations_import_apply(
                 # The audit log refuses a "note" key anywhere; the column name says the same.
                 counted = _NOTE_COLUMN if name == "note" else name
                 field_counts[counted] = field_counts.get(counted, 0) + 1
-                if name != "note":
+                if name in values:
                     setattr(situation, name, values[name])
                     changed_columns.add(name)
+            if identity_changed:
+                encodings.store(situation, *identity)
+                changed_columns.update(encodings.STORED_COLUMNS)
             if "note" in changed:
                 _save_note(situation, notes_to_write[situation.pk])
                 changed_columns.add(_NOTE_COLUMN)
@@ -540,6 +564,9 @@ def _keeps(
     The stored row was valid, so a row that changes nothing needs no merged validation.
     """
     values = alone.model_values()
+    identity = _identity_of(values)
+    if encodings.identity_changes(situation, *identity):
+        return False  # an empty encoding keeps the stored one: no change
     for name in given:
         if name == "note":
             if (
@@ -548,8 +575,6 @@ def _keeps(
             ):
                 return False
             continue
-        if name in IDENTITY_FIELDS and not values["identity_encoding"]:
-            continue  # empty encoding cells keep the stored encoding
         if name in values and getattr(situation, name) != values[name]:
             return False
     return True
@@ -689,6 +714,7 @@ __all__ = [
     "PurgeResult",
     "SituationRowsError",
     "SituationValidationError",
+    "build_situation",
     "current_data",
     "refuse_identity_fields",
     "retention_cutoff",

@@ -331,12 +331,22 @@ def _clean_note(value: object) -> str:
 
 
 def _encoding_bytes(version: str) -> int | None:
+    """The byte length of an encoding of ``version`` (any spec this server knows), else None."""
     from balise.linkage.spec import spec_for
 
+    if not (version.isascii() and version.isdigit()):
+        return None
     try:
         return spec_for(int(version)).total_bytes
     except ValueError:
         return None
+
+
+def encoding_max_chars() -> int:
+    """The longest base64 text of an encoding of any known spec version (API input bound)."""
+    from balise.linkage.spec import SPECS
+
+    return max(4 * -(-spec.total_bytes // 3) for spec in SPECS.values())
 
 
 def _clean_identity(values: Mapping[str, object]) -> tuple[dict[str, str], list[FieldIssue]]:
@@ -361,10 +371,13 @@ def _clean_identity(values: Mapping[str, object]) -> tuple[dict[str, str], list[
     if issues:
         return raw, issues
     expected = _encoding_bytes(raw["identity_version"])
-    if not raw["identity_version"].isdigit() or expected is None:
+    if expected is None:
         issues.append(
             FieldIssue("identity_version", "unknown_version", _("Unknown encoding version."))
         )
+    else:
+        # One spelling per version ("01" is 1): linkage groups encodings by this text.
+        raw["identity_version"] = str(int(raw["identity_version"]))
     try:
         decoded = base64.b64decode(raw["identity_encoding"], validate=True)
     except (binascii.Error, ValueError):

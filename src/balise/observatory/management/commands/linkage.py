@@ -5,10 +5,12 @@ from __future__ import annotations
 from argparse import ArgumentParser
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from balise.cli.progress import ProgressBar
 from balise.observatory.runs import REFERENCE_CHILDREN, linkage_run
+from balise.situations.encodings import EncodingIntegrityError
 
 
 class Command(BaseCommand):
@@ -29,9 +31,15 @@ class Command(BaseCommand):
         if options.get("action") != "run":
             raise CommandError("usage: balise linkage run", returncode=2)
         bar = None if options["no_progress"] else ProgressBar()
-        run = linkage_run(actor=None, progress=bar, quality_children=options["quality_children"])
-        if bar:
-            bar.close()
+        try:
+            run = linkage_run(
+                actor=None, progress=bar, quality_children=options["quality_children"]
+            )
+        except (EncodingIntegrityError, ImproperlyConfigured) as exc:
+            raise CommandError(f"linkage run failed: {exc}", returncode=1) from None
+        finally:
+            if bar:
+                bar.close()
         quality = run.quality
         figure = f"; reference F1 {quality['f1']:.3f}" if quality.get("f1") is not None else ""
         self.stdout.write(
@@ -39,3 +47,9 @@ class Command(BaseCommand):
             f"{run.children} children; {run.clusters_kept} cluster ids kept, "
             f"{run.clusters_new} new{figure}."
         )
+        for version in run.parameters.get("versions", []):
+            how = "linked" if version["linked"] else "not linked (re-encode these records)"
+            self.stdout.write(
+                f"  spec version {version['version']}: {version['records']} records, "
+                f"{version['children']} children, {how}."
+            )

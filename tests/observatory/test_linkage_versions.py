@@ -118,7 +118,9 @@ def test_it_links_within_each_version_and_reports_them(moving: Moving) -> None:
 
 def test_it_shows_the_versions_on_the_linkage_page(moving: Moving, personas: Personas) -> None:
     linkage_run(actor=None, quality_children=0)
-    page = login_verified(Client(), personas.analyst).get(reverse("observatory:linkage"))
+    page = login_verified(Client(), personas.analyst).get(
+        reverse("observatory:linkage"), headers={"accept-language": "en"}
+    )
     html = " ".join(page.content.decode().split())
     current = sum(
         1 for s in moving.situations.values() if s.identity_version == str(CURRENT.version)

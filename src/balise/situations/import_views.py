@@ -3,12 +3,16 @@ errors as CSV, and an empty template. The work itself is in ``importing`` and ru
 
 from __future__ import annotations
 
+from typing import Any
+
+from csp.decorators import csp_update
 from django import forms
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -16,6 +20,7 @@ from balise.accounts.access import org_role_required
 from balise.accounts.models import OrgRole
 from balise.jobs.models import Job
 from balise.jobs.services import job_enqueue, job_start, kind_of, run_job
+from balise.network.unlock import STORAGE_KEY
 from balise.situations.importing import (
     HEADER_ALIASES,
     ImportRefused,
@@ -39,6 +44,38 @@ class UploadForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
     )
+
+
+def bulk_messages() -> dict[str, Any]:
+    """Texts of the in-browser encoding of a file of names (bulk-import.js)."""
+    return {
+        "no_secret": _(
+            "This device does not hold the network secret: unlock it first, then come back."
+        ),
+        "no_file": _("Choose the file with names first."),
+        "reading": _("Reading the file on this device…"),
+        "progress": _("%(count)s rows encoded on this device…"),
+        "uploading": _("%(count)s rows encoded; sending the encodings for the check…"),
+        "refused": _("%(count)s row(s) refused. Nothing was sent: correct the file and try again."),
+        "unreadable": _("This file cannot be read. Save it as CSV (UTF-8) or Excel .xlsx."),
+        "failed": _("The encoded file could not be sent. Reload the page and try again."),
+        "reasons": {
+            "missing_columns": _("Required column(s) missing: %(value)s"),
+            "reserved_column": _(
+                "The column %(value)s is already an encoding: upload this file below instead."
+            ),
+            "duplicate_column": _("The column %(value)s appears more than once."),
+            "no_rows": _("The file has no rows after the header."),
+            "cells": _("This row has more cells than the header."),
+            "empty": _("The record_id is empty."),
+            "twice": _("This record_id appears twice."),
+            "birth_date": _(
+                "Not a birth date: write YYYY-MM-DD, DD/MM/YYYY, YYYY-MM or the year alone."
+            ),
+            "birth_date_future": _("The birth date is in the future."),
+            "sex": _("Sex must be M, F, X or empty."),
+        },
+    }
 
 
 def _field_label(name: str) -> str:
@@ -78,7 +115,11 @@ def _launch(request: HttpRequest, content: bytes, mode: str) -> Job:
     return job
 
 
+# read-excel-file's unzip (fflate) inflates archive members over 512 KB in a worker made from a
+# blob: URL by the page's own (integrity-checked) script; without this the read never ends.
+# Only this page allows it; scripts themselves stay 'self' only.
 @require_http_methods(["GET", "POST"])
+@csp_update({"worker-src": ["'self'", "blob:"]})
 @org_role_required(OrgRole.STEWARD)
 def import_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -93,6 +134,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             return redirect("situations_import:result", pk=job.pk)
     context = {
         "form": form,
+        "bulk_messages": bulk_messages(),
+        "storage_key": STORAGE_KEY,
         "max_mb": settings.BALISE_IMPORT_MAX_BYTES // 1_048_576,
         "max_rows": settings.BALISE_IMPORT_MAX_ROWS,
         "columns": [(_field_label(name), aliases) for name, aliases in HEADER_ALIASES.items()],

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from balise.audit.models import AuditEvent
 from balise.linkage.spec import CURRENT
 from balise.situations import encodings
+from balise.situations.checks import check_encryption_keys
 from balise.situations.encodings import EncodingIntegrityError, open_sealed, open_situation, seal
 from balise.situations.models import Situation
 from balise.situations.services import (
@@ -175,3 +176,19 @@ def test_it_imports_unchanged_rows_and_keeps_an_encoding_for_empty_cells(
     assert stored_encoding(situation) == OTHER_ENCODING
     event = AuditEvent.objects.filter(action="situation.import").latest("seq")
     assert event.details["fields"] == {"identity_encoding": 1}
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("ENCODINGS_KEY", "c2hvcnQ=", "BALISE_ENCODINGS_KEY must hold 32 bytes (AES-256)"),
+        ("ENCODINGS_KEY", "not base64!", "BALISE_ENCODINGS_KEY must be base64"),
+        ("NOTES_KEY", "c2hvcnQ=", "BALISE_NOTES_KEY must hold 32 bytes (AES-256)"),
+    ],
+)
+def test_it_reports_a_malformed_key_when_the_site_starts(
+    settings: LazySettings, setting: str, value: str, message: str
+) -> None:
+    assert check_encryption_keys() == []
+    setattr(settings, setting, value)
+    assert [error.msg for error in check_encryption_keys()] == [message]

@@ -273,6 +273,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Balise <no-reply@balise.inva
 
 OTP_TOTP_ISSUER = "Balise"
 
+# Reads written to the audit log (list pages, job pages, refused look-ups) at most once per
+# person, action and kind of object in this many seconds (balise.audit.services.record_read).
+AUDIT_READ_WINDOW_SECONDS = env_int("BALISE_AUDIT_READ_WINDOW_SECONDS", 60)
+
 # Background jobs (balise.jobs): "thread" runs them on a daemon thread of the web process (one
 # machine); "worker" leaves them to `balise jobs work`. BALISE_JOBS_SYNC runs them inline (tests).
 BALISE_JOBS_RUNNER = env_str("BALISE_JOBS_RUNNER", "thread")

@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -153,6 +153,68 @@ def record_event(
         }
         digest = chain_hash(prev_hash, canonical_payload(**fields))
         return AuditEvent.objects.create(prev_hash=prev_hash, hash=digest, **fields)
+
+
+def record_read(
+    action: str,
+    *,
+    request: HttpRequest | None = None,
+    actor: Any = None,
+    organisation_id: int | None = None,
+    object_type: str,
+    object_id: object = "",
+    details: Mapping[str, Any] | None = None,
+    per_object: bool = False,
+) -> AuditEvent | None:
+    """Record a read (or a refused look-up), at most once per window and person.
+
+    Pages that are reloaded, paginated or polled (a job's progress, every second) would otherwise
+    bury the log: within ``AUDIT_READ_WINDOW_SECONDS`` (60) a second event with the same person,
+    action and kind of object is not written; with ``per_object`` the object counts too (every
+    different id refused is written, the same one refused again is not). Returns the event
+    written, or None when the window swallowed it. Details carry counts and ids, never content.
+    """
+    if actor is None and request is not None and request.user.is_authenticated:
+        actor = request.user
+    window = int(getattr(settings, "AUDIT_READ_WINDOW_SECONDS", 60))
+    actor_id = getattr(actor, "pk", None)
+    if window > 0 and actor_id is not None:
+        recent = AuditEvent.objects.filter(
+            action=action,
+            actor_id=actor_id,
+            object_type=object_type[:64],
+            created_at__gte=datetime.now(UTC) - timedelta(seconds=window),
+        )
+        if per_object:
+            recent = recent.filter(object_id=str(object_id)[:64])
+        if recent.exists():
+            return None
+    return record_event(
+        action,
+        request=request,
+        actor=actor,
+        organisation_id=organisation_id,
+        object_type=object_type,
+        object_id=object_id,
+        details=details,
+    )
+
+
+def record_not_visible(
+    *, actor: Any, object_type: str, object_id: object, request: HttpRequest | None = None
+) -> AuditEvent | None:
+    """A signed-in person asked for an object that exists but is not theirs to see (another
+    organisation's): they get the same 404 as for a missing one, and the attempt is recorded
+    (ASVS 16.3.2) as ``authz.not_visible``, once a window per person and object."""
+    return record_read(
+        "authz.not_visible",
+        request=request,
+        actor=actor,
+        object_type=object_type,
+        object_id=object_id,
+        details={"reason": "other organisation"},
+        per_object=True,
+    )
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from balise.accounts.access import org_role_required
 from balise.accounts.models import OrgRole
+from balise.audit.services import record_not_visible, record_read
 from balise.jobs.models import Job
 from balise.jobs.services import job_enqueue, job_start, kind_of, run_job
 from balise.network.unlock import STORAGE_KEY
@@ -94,8 +95,14 @@ def _import_jobs(request: HttpRequest) -> QuerySet[Job]:
 
 
 def _import_job(request: HttpRequest, pk: int) -> Job:
-    """The job without its payload (an upload of up to tens of megabytes)."""
-    return get_object_or_404(_import_jobs(request).defer("payload"), pk=pk)
+    """The job without its payload (an upload of up to tens of megabytes); another
+    organisation's job is a 404, and the attempt is audited."""
+    try:
+        return _import_jobs(request).defer("payload").get(pk=pk)
+    except Job.DoesNotExist:
+        if Job.objects.filter(pk=pk, kind=IMPORT_KIND).exists():
+            record_not_visible(actor=request.user, object_type="job", object_id=pk, request=request)
+        raise Http404 from None
 
 
 def _launch(request: HttpRequest, content: bytes, mode: str) -> Job:
@@ -149,6 +156,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @org_role_required(OrgRole.STEWARD)
 def import_result(request: HttpRequest, pk: int) -> HttpResponse:
     job = _import_job(request, pk)
+    record_read(
+        "job.read",
+        request=request,
+        organisation_id=job.organisation_id,
+        object_type="job",
+        object_id=job.pk,
+        details={"view": "import_result", "kind": "import_job"},
+        per_object=True,
+    )
     result = job.result or {}
     errors = result.get("errors", [])
     context = {

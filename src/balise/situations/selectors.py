@@ -6,6 +6,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from balise.accounts.models import User
+from balise.audit.services import record_not_visible
 from balise.situations.models import Situation, SituationQuerySet
 
 
@@ -19,4 +20,6 @@ def get_situation_or_404(user: User | AnonymousUser, pk: int) -> Situation:
     try:
         return Situation.objects.visible_to(user).get(pk=pk)
     except Situation.DoesNotExist:
+        if user.is_authenticated and Situation.objects.filter(pk=pk).exists():
+            record_not_visible(actor=user, object_type="situation", object_id=pk)
         raise Http404 from None

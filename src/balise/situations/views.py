@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from balise.accounts.access import org_role_required
 from balise.accounts.models import OrgRole, User
-from balise.audit.services import record_event
+from balise.audit.services import record_event, record_read
 from balise.situations import exporting
 from balise.situations.filters import apply_filters, filter_form, parse_filters
 from balise.situations.formdata import (
@@ -99,6 +99,12 @@ def situation_list(request: HttpRequest) -> HttpResponse:
         "updated_at",
     )
     page = Paginator(situations, PAGE_SIZE).get_page(request.GET.get("page"))
+    record_read(
+        "situation.list",
+        request=request,
+        object_type="situation",
+        details={"view": "page", "count": len(page.object_list), "page": page.number},
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

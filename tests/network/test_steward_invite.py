@@ -9,11 +9,19 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from balise.accounts.models import Invitation, Organisation, OrgRole, Region, Sector, User
+from balise.accounts.models import (
+    Invitation,
+    Organisation,
+    OrgRole,
+    PlatformRole,
+    Region,
+    Sector,
+    User,
+)
 from balise.accounts.services import invitation_accept
 from balise.audit.models import AuditEvent
 from balise.network import services
-from tests.conftest import Personas
+from tests.conftest import Personas, make_user
 
 SignIn = Callable[[User], Client]
 
@@ -34,13 +42,19 @@ def test_it_invites_the_first_steward_who_can_then_join(
     personas: Personas, signed_in: SignIn, newcomer: Organisation
 ) -> None:
     # The test runner's mail backend keeps messages in mail.outbox.
+    second = make_user("second.admin@example.org", platform_role=PlatformRole.ADMIN)
     response = signed_in(personas.admin).post(url(newcomer.pk), {"email": "Chef@SAJ.example"})
     assert response.status_code == 302
     invitation = Invitation.objects.get(organisation=newcomer)
     assert (invitation.email, invitation.role) == ("chef@saj.example", OrgRole.STEWARD)
     assert invitation.invited_by == personas.admin
-    assert len(mail.outbox) == 1
-    body = mail.outbox[0].body
+    # No steward yet: the other administrators are asked to approve; the invitee has no link.
+    assert [m.to for m in mail.outbox] == [[second.email]]
+    approve = reverse("accounts:invitation_approve", args=[invitation.pk])
+    assert signed_in(second).post(approve)["Location"] == url(newcomer.pk)
+    assert url(newcomer.pk) in mail.outbox[0].body
+    assert mail.outbox[-1].to == ["chef@saj.example"]
+    body = mail.outbox[-1].body
     token = body.split("/accounts/invitations/")[1].split("/")[0]
     steward = invitation_accept(token=token, full_name="Chef SAJ", password="a long passphrase 9")
     assert (steward.organisation, steward.org_role) == (newcomer, OrgRole.STEWARD)

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from balise.accounts.models import Invitation, OrgRole, PlatformRole, User
 from balise.accounts.services import IssuedInvitation
 
 
@@ -24,3 +25,42 @@ def send_invitation(request: HttpRequest, issued: IssuedInvitation) -> None:
     subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
     body = render_to_string("accounts/email/invitation.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+
+
+def approvers_of(invitation: Invitation) -> list[str]:
+    """Who is told of a steward invitation awaiting approval: the organisation's active
+    stewards; an organisation without one (its first steward) relies on the other
+    administrators."""
+    stewards = User.objects.filter(
+        organisation_id=invitation.organisation_id, org_role=OrgRole.STEWARD, is_active=True
+    )
+    if stewards.exists():
+        return sorted(stewards.values_list("email", flat=True))
+    admins = User.objects.filter(platform_role=PlatformRole.ADMIN, is_active=True)
+    if invitation.invited_by_id is not None:
+        admins = admins.exclude(pk=invitation.invited_by_id)
+    return sorted(admins.values_list("email", flat=True))
+
+
+def send_approval_request(request: HttpRequest, invitation: Invitation) -> list[str]:
+    """Tell the approvers that an administrator's steward invitation awaits them; the
+    addresses written to."""
+    recipients = approvers_of(invitation)
+    has_stewards = User.objects.filter(
+        organisation_id=invitation.organisation_id, org_role=OrgRole.STEWARD, is_active=True
+    ).exists()
+    page = (
+        reverse("accounts:members")
+        if has_stewards
+        else reverse("network:steward_invite", args=[invitation.organisation_id])
+    )
+    context = {
+        "organisation": invitation.organisation.name,
+        "email": invitation.email,
+        "approve_url": request.build_absolute_uri(page),
+    }
+    subject = render_to_string("accounts/email/invitation_approval_subject.txt", context).strip()
+    body = render_to_string("accounts/email/invitation_approval.txt", context)
+    for recipient in recipients:  # one message each: approvers do not learn each other's address
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+    return recipients

@@ -193,6 +193,12 @@ class Invitation(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    # A steward's invitation is approved when made. An administrator's invitation of a steward
+    # waits for the organisation's steward or a second administrator: until then no link exists.
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = InvitationQuerySet.as_manager()
 
@@ -212,6 +218,10 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+    @property
+    def awaits_approval(self) -> bool:
+        return self.approved_at is None
 
 
 # django-otp ships without type information: its models are ``Any`` to mypy.

@@ -75,7 +75,11 @@ def _other_active_stewards(member: User) -> int:
 @dataclass(frozen=True)
 class IssuedInvitation:
     invitation: Invitation
-    token: str  # the secret for the link; only its hash is stored
+    token: str  # the secret for the link; only its hash is stored ("" while awaiting approval)
+
+    @property
+    def awaits_approval(self) -> bool:
+        return not self.token
 
 
 @transaction.atomic
@@ -121,9 +125,14 @@ def invitation_issue(
     role: str,
     request: HttpRequest | None = None,
     details: dict[str, str] | None = None,
+    approved: bool = True,
 ) -> IssuedInvitation:
     """Issue an invitation after the caller's checks; a pending one to the same address is
-    replaced. Shared by stewards (their organisation) and administrators (a first steward)."""
+    replaced. Shared by stewards (their organisation) and administrators (a steward).
+
+    Not ``approved``, the invitation has no link yet (the hash stored is that of a secret thrown
+    away): ``invitation_approve`` makes the link once a second person agrees.
+    """
     for previous in Invitation.objects.pending().filter(
         organisation_id=organisation_id, email=email
     ):
@@ -144,6 +153,8 @@ def invitation_issue(
         invited_by=actor,
         created_at=now,
         expires_at=now + INVITATION_LIFETIME,
+        approved_at=now if approved else None,
+        approved_by=actor if approved else None,
     )
     record_event(
         "invitation.created",
@@ -152,14 +163,67 @@ def invitation_issue(
         organisation_id=organisation_id,
         object_type="invitation",
         object_id=invitation.pk,
-        details={"email": email, "role": role, **(details or {})},
+        details={
+            "email": email,
+            "role": role,
+            **({} if approved else {"awaiting_approval": "yes"}),
+            **(details or {}),
+        },
+    )
+    return IssuedInvitation(invitation=invitation, token=token if approved else "")
+
+
+def may_approve(actor: User, invitation: Invitation) -> bool:
+    """An active steward of the invitation's organisation, or an administrator other than the
+    one who made it (an administrator never approves their own invitation)."""
+    if not actor.is_active:
+        return False
+    if actor.is_steward and actor.organisation_id == invitation.organisation_id:
+        return True
+    return actor.is_administrator and actor.pk != invitation.invited_by_id
+
+
+@transaction.atomic
+def invitation_approve(
+    *, actor: User, invitation: Invitation, request: HttpRequest | None = None
+) -> IssuedInvitation:
+    """Approve an administrator's steward invitation: its link is made now, valid 7 days."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not may_approve(actor, invitation):
+        raise AccountError(
+            _(
+                "This invitation needs the approval of a steward of the organisation or of "
+                "another administrator than the one who made it."
+            )
+        )
+    if not (invitation.is_pending and invitation.awaits_approval):
+        raise AccountError(_("This invitation no longer awaits approval."))
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation.token_hash = hash_token(token)
+    invitation.approved_at = now
+    invitation.approved_by = actor
+    invitation.expires_at = now + INVITATION_LIFETIME
+    invitation.save(update_fields=["token_hash", "approved_at", "approved_by", "expires_at"])
+    record_event(
+        "invitation.approved",
+        request=request,
+        actor=actor,
+        organisation_id=invitation.organisation_id,
+        object_type="invitation",
+        object_id=invitation.pk,
+        details={"role": invitation.role},
     )
     return IssuedInvitation(invitation=invitation, token=token)
 
 
 def invitation_for_token(token: str) -> Invitation | None:
     """The pending invitation a link's token opens, or None (unknown, used, revoked, expired)."""
-    return Invitation.objects.pending().filter(token_hash=hash_token(token)).first()
+    return (
+        Invitation.objects.pending()
+        .filter(token_hash=hash_token(token), approved_at__isnull=False)
+        .first()
+    )
 
 
 @transaction.atomic
@@ -169,7 +233,12 @@ def invitation_accept(
     """Create the invitee's account; the link works once. Raises AccountError or ValidationError."""
     invitation = (
         Invitation.objects.select_for_update()
-        .filter(token_hash=hash_token(token), accepted_at__isnull=True, revoked_at__isnull=True)
+        .filter(
+            token_hash=hash_token(token),
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            approved_at__isnull=False,
+        )
         .first()
     )
     if invitation is None or invitation.expires_at <= timezone.now():

@@ -28,5 +28,6 @@ urlpatterns = [
     path("members/<int:pk>/deactivate/", views.member_deactivate, name="member_deactivate"),
     path("members/<int:pk>/mfa-reset/", views.member_mfa_reset, name="member_mfa_reset"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/<int:pk>/approve/", views.invitation_approve, name="invitation_approve"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -23,7 +23,7 @@ from django.contrib.auth.views import (
     PasswordResetView,
     redirect_to_login,
 )
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
@@ -451,6 +451,41 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The invitation is revoked."))
     return redirect("accounts:members")
+
+
+@require_POST
+@member_required
+def invitation_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """A steward of the organisation, or a second administrator, approves an administrator's
+    steward invitation; the invitee then gets the link."""
+    user = _user(request)
+    if user.is_administrator:
+        invitation = selectors.any_invitation(pk)
+        back = reverse("network:steward_invite", args=[invitation.organisation_id])
+    elif user.is_steward:
+        invitation = selectors.invitation_of(user, pk)
+        back = reverse("accounts:members")
+    else:
+        record_event(
+            "authz.denied",
+            request=request,
+            object_type="url",
+            object_id="accounts:invitation_approve",
+            details={"reason": "steward or administrator", "method": "POST"},
+        )
+        raise PermissionDenied("steward or administrator")
+    try:
+        issued = services.invitation_approve(actor=user, invitation=invitation, request=request)
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        emails.send_invitation(request, issued)
+        messages.success(
+            request,
+            _("Approved: the invitation link is sent to %(email)s.")
+            % {"email": issued.invitation.email},
+        )
+    return redirect(back)
 
 
 @require_http_methods(["GET", "POST"])

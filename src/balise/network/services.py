@@ -160,8 +160,11 @@ def steward_invite(
 ) -> IssuedInvitation:
     """Invite a steward into ``organisation`` (how a new organisation gets its first member).
 
-    The invitation is the same as a steward's (accounts.Invitation, accepted at the same link);
-    a pending invitation of the same address to the same organisation is replaced.
+    The invitation is the same as a steward's (accounts.Invitation, accepted at the same link),
+    but it waits for the approval of one of the organisation's stewards or of a second
+    administrator before any link exists: one administrator alone cannot make themselves (or
+    anyone) steward of an organisation and export its situations. A pending invitation of the
+    same address to the same organisation is replaced.
     """
     email = email.strip().lower()
     try:
@@ -182,6 +185,7 @@ def steward_invite(
         role=OrgRole.STEWARD,
         request=request,
         details={"by": "administrator"},
+        approved=False,
     )
 
 

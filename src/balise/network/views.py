@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from balise.accounts.access import platform_role_required
-from balise.accounts.emails import send_invitation
+from balise.accounts.emails import send_approval_request
 from balise.accounts.models import Organisation, PlatformRole, User
 from balise.network import selectors, services
 from balise.network.forms import (
@@ -102,16 +102,23 @@ def steward_invite(request: HttpRequest, pk: int) -> HttpResponse:
         except services.NetworkError as exc:
             form.add_error("email", str(exc))
         else:
-            send_invitation(request, issued)
+            send_approval_request(request, issued.invitation)
             messages.success(
                 request,
-                _("Invitation sent to %(email)s to become steward of %(name)s.")
+                _(
+                    "The invitation of %(email)s as steward of %(name)s awaits the approval of "
+                    "one of its stewards or of another administrator; the link is sent then."
+                )
                 % {"email": issued.invitation.email, "name": organisation.name},
             )
             return redirect("network:organisations")
-    return render(
-        request, "network/steward_invite.html", {"form": form, "organisation": organisation}
-    )
+    awaiting = organisation.invitations.filter(approved_at__isnull=True).order_by("-created_at")
+    context = {
+        "form": form,
+        "organisation": organisation,
+        "awaiting": [i for i in awaiting.select_related("invited_by") if i.is_pending],
+    }
+    return render(request, "network/steward_invite.html", context)
 
 
 @require_GET

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from balise.accounts.models import Organisation, PlatformRole
 from balise.accounts.services import invitation_create
-from tests.conftest import Personas
-from tests.matrix.harness import EVERYONE, SIGNED_IN, STEWARDS, UNVERIFIED, UrlSpec
+from balise.network.services import steward_invite
+from tests.conftest import Personas, make_user
+from tests.matrix.harness import ADMINS, EVERYONE, SIGNED_IN, STEWARDS, UNVERIFIED, UrlSpec
 
 PUBLIC_FORM = {"GET": EVERYONE, "POST": EVERYONE}
 
@@ -15,6 +17,18 @@ PUBLIC_FORM = {"GET": EVERYONE, "POST": EVERYONE}
 def _invitation(steward_attr: str, email: str) -> Any:
     def build(p: Personas) -> Mapping[str, Any]:
         issued = invitation_create(actor=getattr(p, steward_attr), email=email, role="recorder")
+        return {"pk": issued.invitation.pk}
+
+    return build
+
+
+def _awaiting(org_attr: str, email: str) -> Any:
+    """A steward invitation by another administrator than the persona, awaiting approval."""
+
+    def build(p: Personas) -> Mapping[str, Any]:
+        inviter = make_user(f"inviter.{org_attr}@example.org", platform_role=PlatformRole.ADMIN)
+        organisation: Organisation = getattr(p, org_attr)
+        issued = steward_invite(actor=inviter, organisation=organisation, email=email)
         return {"pk": issued.invitation.pk}
 
     return build
@@ -72,6 +86,13 @@ SPECS = [
         {"POST": STEWARDS},
         kwargs=_invitation("steward_a", "new.a@example.org"),
         other_kwargs=_invitation("steward_b", "new.b@example.org"),
+    ),
+    # An administrator's steward invitation: the organisation's steward or another administrator.
+    UrlSpec(
+        "accounts:invitation_approve",
+        {"POST": STEWARDS | ADMINS},
+        kwargs=_awaiting("org_a", "chief.a@example.org"),
+        other_kwargs=_awaiting("org_b", "chief.b@example.org"),
     ),
     # The invitation link is public: its token is the credential.
     UrlSpec("accounts:invitation_accept", PUBLIC_FORM, kwargs=_invitation_token),

@@ -12,11 +12,19 @@ from balise.accounts.models import User
 from balise.situations.models import Situation
 from balise.situations.services import situation_create
 from tests.conftest import Personas
-from tests.situations.conftest import VALID_ENCODING, VALID_KEY_ID, stored_encoding, valid_data
+from tests.situations.conftest import (
+    VALID_ENCODING,
+    VALID_KEY_ID,
+    VALID_VERSION,
+    stored_encoding,
+    valid_data,
+)
 
 SignIn = Callable[[User], Client]
 ENCODING, KEY_ID = VALID_ENCODING, VALID_KEY_ID
-FORM = valid_data(identity_encoding=ENCODING, identity_version="1", identity_key_id=KEY_ID)
+FORM = valid_data(
+    identity_encoding=ENCODING, identity_version=VALID_VERSION, identity_key_id=KEY_ID
+)
 
 
 def _identity_area(html: str) -> str:
@@ -63,7 +71,7 @@ def test_it_shows_the_stored_key_when_editing(personas: Personas, signed_in: Sig
     situation = situation_create(actor=user, organisation=user.organisation, data=FORM)
     html = signed_in(user).get(f"/situations/{situation.pk}/edit/").content.decode()
     assert f'data-stored-key-id="{KEY_ID}"' in html
-    assert 'data-stored-version="1"' in html
+    assert f'data-stored-version="{VALID_VERSION}"' in html
     # The hidden fields start empty: an unchanged identity keeps the stored encoding.
     assert 'name="identity_encoding" id="identity_encoding" value=""' in html
 

@@ -14,6 +14,8 @@ from balise.situations.encodings import open_situation
 from balise.situations.models import Situation
 from balise.situations.services import situation_create
 
+# An encoding of the current spec: its length follows the spec version.
+VALID_VERSION = str(CURRENT.version)
 VALID_ENCODING = base64.b64encode(bytes(i % 256 for i in range(CURRENT.total_bytes))).decode()
 VALID_KEY_ID = "0123456789abcdef"
 

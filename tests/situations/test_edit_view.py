@@ -13,6 +13,7 @@ from tests.conftest import Personas
 from tests.situations.conftest import (
     VALID_ENCODING,
     VALID_KEY_ID,
+    VALID_VERSION,
     RecordSituation,
     stored_encoding,
 )
@@ -41,7 +42,7 @@ def test_it_saves_changes_and_keeps_the_encoding(
     situation = record_situation(
         personas.recorder_a,
         identity_encoding=VALID_ENCODING,
-        identity_version="1",
+        identity_version=VALID_VERSION,
         identity_key_id=VALID_KEY_ID,
     )
     response = signed_in(personas.recorder_a).post(

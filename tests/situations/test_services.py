@@ -109,12 +109,17 @@ def test_it_refuses_updates_from_another_organisation(
 def test_it_keeps_the_encoding_when_an_edit_sends_none(
     personas: Personas, record_situation: RecordSituation
 ) -> None:
-    from tests.situations.conftest import VALID_ENCODING, VALID_KEY_ID, stored_encoding
+    from tests.situations.conftest import (
+        VALID_ENCODING,
+        VALID_KEY_ID,
+        VALID_VERSION,
+        stored_encoding,
+    )
 
     situation = record_situation(
         personas.recorder_a,
         identity_encoding=VALID_ENCODING,
-        identity_version="1",
+        identity_version=VALID_VERSION,
         identity_key_id=VALID_KEY_ID,
     )
     situation_update(actor=personas.recorder_a, situation=situation, data=valid_data(age_years=12))

@@ -15,7 +15,7 @@ from balise.situations.validation import (
     validate_situation_data,
 )
 from balise.taxonomy.loader import current_version
-from tests.situations.conftest import VALID_ENCODING, VALID_KEY_ID, valid_data
+from tests.situations.conftest import VALID_ENCODING, VALID_KEY_ID, VALID_VERSION, valid_data
 
 
 def issues_of(data: dict[str, object], *, accept_labels: bool = False) -> dict[str, str]:
@@ -142,7 +142,9 @@ def test_it_refuses_unknown_combined_with_other_places() -> None:
 def test_it_accepts_a_complete_identity_encoding() -> None:
     cleaned = validate_situation_data(
         valid_data(
-            identity_encoding=VALID_ENCODING, identity_version="1", identity_key_id=VALID_KEY_ID
+            identity_encoding=VALID_ENCODING,
+            identity_version=VALID_VERSION,
+            identity_key_id=VALID_KEY_ID,
         )
     )
     assert cleaned.identity_encoding == VALID_ENCODING
@@ -155,7 +157,7 @@ def test_it_accepts_a_complete_identity_encoding() -> None:
         (
             {
                 "identity_encoding": "not base64!",
-                "identity_version": "1",
+                "identity_version": VALID_VERSION,
                 "identity_key_id": VALID_KEY_ID,
             },
             {"identity_encoding"},
@@ -163,7 +165,7 @@ def test_it_accepts_a_complete_identity_encoding() -> None:
         (
             {
                 "identity_encoding": base64.b64encode(b"short").decode(),
-                "identity_version": "1",
+                "identity_version": VALID_VERSION,
                 "identity_key_id": VALID_KEY_ID,
             },
             {"identity_encoding"},
@@ -179,7 +181,7 @@ def test_it_accepts_a_complete_identity_encoding() -> None:
         (
             {
                 "identity_encoding": VALID_ENCODING,
-                "identity_version": "1",
+                "identity_version": VALID_VERSION,
                 "identity_key_id": "Robert",
             },
             {"identity_key_id"},
@@ -204,7 +206,9 @@ def test_it_reads_back_an_exported_encoding_that_starts_with_plus() -> None:
     encoding = "+" + VALID_ENCODING[1:]
     cleaned = validate_situation_data(
         valid_data(
-            identity_encoding="'" + encoding, identity_version="1", identity_key_id=VALID_KEY_ID
+            identity_encoding="'" + encoding,
+            identity_version=VALID_VERSION,
+            identity_key_id=VALID_KEY_ID,
         )
     )
     assert cleaned.identity_encoding == encoding

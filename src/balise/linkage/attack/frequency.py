@@ -7,6 +7,8 @@ attack of Christen et al., PAKDD 2017) names the values whose rank is stable.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import numpy.typing as npt
 
@@ -41,7 +43,7 @@ def frequency_attack(copy: StolenCopy, background: Background) -> list[Guess]:
     date = find_date_segment(copy.spec)
     if date is not None:
         found = distinct(bits[:, date.offset : date.offset + date.bits])
-        ranked = _background_dates(background)
+        ranked = _background_dates(background, getattr(copy.spec, "encodes_sex", True))
         order = [int(i) for i in np.argsort(-found.counts, kind="stable")]
         order = [i for i in order if found.counts[i] >= MIN_COUNT]
         labels: dict[int, tuple[int | None, str]] = dict(zip(order, ranked, strict=False))
@@ -53,10 +55,14 @@ def frequency_attack(copy: StolenCopy, background: Background) -> list[Guess]:
     return [Guess(first[i], last[i], sexes[i], years[i]) for i in range(n)]
 
 
-def _background_dates(background: Background) -> list[tuple[int | None, str]]:
-    """(year, sex) of the background's date values, most frequent value first."""
+def _background_dates(background: Background, with_sex: bool) -> list[tuple[int | None, str]]:
+    """(year, sex) of the background's date values, most frequent value first; the sex only
+    when the spec encodes it (otherwise the values are dates alone)."""
+    merged: Counter[tuple[str, str]] = Counter()
+    for (date, sex), count in background.dates.items():
+        merged[(date, sex if with_sex else "")] += count
     out: list[tuple[int | None, str]] = []
-    for (date, sex), _ in background.dates.most_common():
+    for (date, sex), _ in sorted(merged.items(), key=lambda item: (-item[1], item[0])):
         try:
             out.append((parse_birth_date(date).year, sex))
         except InvalidField:

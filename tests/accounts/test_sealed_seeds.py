@@ -10,10 +10,12 @@ from base64 import b32decode
 
 import pytest
 from django.apps import apps
+from django.conf import LazySettings
 from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from balise.accounts.checks import check_mfa_seed_key
 from balise.accounts.models import Authenticator
 from balise.accounts.seeds import SeedIntegrityError, open_seed
 from tests.accounts.helpers import authenticator, code_for, code_for_key, sign_in_password
@@ -71,3 +73,18 @@ def test_it_seals_the_seeds_stored_in_clear_before(client: Client, personas: Per
     assert client.post(VERIFY, {"code": code_for_key(seed)}).status_code == 302
     migration.open_existing(apps, None)  # the migration reverses
     assert _stored_key(clear.pk) == seed.hex()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("c2hvcnQ=", "BALISE_MFA_KEY must hold 32 bytes (AES-256)"),
+        ("not base64!", "BALISE_MFA_KEY must be base64"),
+    ],
+)
+def test_it_reports_a_malformed_key_when_the_site_starts(
+    settings: LazySettings, value: str, message: str
+) -> None:
+    assert check_mfa_seed_key() == []
+    settings.MFA_SEED_KEY = value
+    assert [error.msg for error in check_mfa_seed_key()] == [message]

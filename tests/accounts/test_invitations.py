@@ -209,3 +209,23 @@ def test_it_refuses_other_methods_on_the_accept_page(client: Client, personas: P
     path = reverse("accounts:invitation_accept", args=[issued.token])
     assert client.put(path).status_code == 405
     assert client.put(INVITE).status_code == 405
+
+
+def test_it_names_the_role_in_correct_french(client: Client, personas: Personas) -> None:
+    # "en tant que Encodeur" needs an elision; the French text names the role without it.
+    login_verified(client, personas.steward_a)
+    client.post(INVITE, {"email": "new.member@example.org", "role": OrgRole.RECORDER})
+    body = str(mail.outbox[-1].body)
+    assert "avec le rôle « Encodeur »" in body
+    page = Client().get(_accept_path()).content.decode()
+    assert "avec le rôle « Encodeur »" in page
+    for text in (body, page):
+        assert not re.search(r"en tant que [AEIOUÉÈHaeiouéèh]", text)
+
+
+def test_it_titles_the_pending_invitations_once(client: Client, personas: Personas) -> None:
+    login_verified(client, personas.steward_a)
+    client.post(INVITE, {"email": "new.member@example.org", "role": OrgRole.RECORDER})
+    html = client.get(reverse("accounts:members")).content.decode()
+    assert html.count("Invitations en attente") == 1  # a heading, not a heading and a caption
+    assert 'aria-labelledby="h-invitations"' in html

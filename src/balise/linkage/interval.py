@@ -11,6 +11,9 @@ likelihood ratios with m, u, term frequencies and the twin share estimated on th
   scoring up to `below_threshold` bits under the link threshold, weighed halfway between the
   mean score of all their cross pairs (what the clustering compares) and their best pair.
 
+A cluster offered several merges shares one chance among them (a child split in two leaves one
+other piece), so crowds of namesakes do not chain clusters together in the draws.
+
 A score s becomes the probability 1 / (1 + 2**-(s - origin)); the origin is the link threshold
 (+ `even_odds`) less the log2 of the prior read from the data (matching pairs per record, from
 the clusters, against the one per record the threshold assumes). Each draw keeps or breaks
@@ -47,6 +50,7 @@ class IntervalParams:
     best_share: float = 0.6
     floor_share: float = 0.5  # of log2(POPULATION_FLOOR / records), added to the prior odds
     calibration: float = 1.0  # draws shift every score uniformly within +- this many bits
+    crowding: bool = True
     draws: int = 400
     coverage: float = 0.90
     certain: float = 0.999  # decisions this sure (either way) are not sampled
@@ -280,6 +284,16 @@ def estimate_children(
     bound = math.log2(params.certain / (1.0 - params.certain)) + params.calibration
     tree_odds = tree_score - origin
     cross_odds = cross_score - origin
+    if params.crowding:
+        # One child split in two leaves one other piece: a cluster whose merges with several
+        # others each look possible can still make about one of them. Each merge's odds are
+        # divided by the expected number of merges its busier side is offered.
+        offered = np.zeros(clusters)
+        chance = 1.0 / (1.0 + np.exp2(-cross_odds))
+        np.add.at(offered, a, chance)
+        np.add.at(offered, b, chance)
+        crowd = np.maximum(np.maximum(offered[a], offered[b]), 1.0)
+        cross_odds = cross_odds - np.log2(crowd)
     sure_tree = tree_odds >= bound
     sampled_tree = ~sure_tree
     sampled_cross = cross_odds > -bound

@@ -52,12 +52,14 @@ def _write_csv(path: Path, people: list[dict[str, str]]) -> None:
             writer.writerow([person[c] for c in IDENTITY] + SITUATION)
 
 
-def _cli_encode(secret: NetworkSecret, source: Path, tmp_path: Path) -> dict[str, str]:
+def _cli_encode(
+    secret: NetworkSecret, source: Path, tmp_path: Path, *options: str
+) -> dict[str, str]:
     secret_path, target = tmp_path / "network.secret.json", tmp_path / "cli.csv"
     secret_path.write_text(secret.dumps(), encoding="utf-8")
     subprocess.run(
         [str(BALISE), "encode", "--secret", str(secret_path), "--input", str(source),
-         "--output", str(target)],
+         "--output", str(target), *options],
         check=True, capture_output=True, timeout=60,
     )  # fmt: skip
     with target.open(encoding="utf-8", newline="") as handle:
@@ -189,3 +191,48 @@ def test_it_reads_a_large_xlsx_under_the_pages_policy(
         base64.b64encode(path.read_bytes()).decode("ascii"),
     )
     assert count == 12_001
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_the_plausible_part_of_impossible_dates_on_request(
+    page: Page, live_server: LiveServer, tmp_path: Path
+) -> None:
+    organisation = Organisation.objects.create(
+        name="SAJ Echo", sector=Sector.YOUTH_AID, region=Region.WALLONIA
+    )
+    steward = make_user("echo@example.org", organisation=organisation, org_role=OrgRole.STEWARD)
+    secret = new_secret()
+    people = [
+        PEOPLE[0],
+        {**PEOPLE[1], "birth_date": "2009-11-31"},  # 31 November: 2009-11 is kept
+        {**PEOPLE[2], "birth_date": "2012-25-03"},  # month 25: 2012, and {03, 25}
+    ]
+    names_csv = tmp_path / "names.csv"
+    _write_csv(names_csv, people)
+    expected = _cli_encode(secret, names_csv, tmp_path, "--damaged-dates", "keep-plausible")
+
+    browser_sign_in(page, live_server, steward)
+    page.goto(live_server.url + "/situations/import/")
+    page.evaluate("(text) => localStorage.setItem('balise.network-secret', text)", secret.dumps())
+    page.reload()
+    requests = _capture(page)
+    page.set_input_files("#bulk-file", str(names_csv))
+    page.click("#bulk-run")
+    expect(page.locator("#bulk-error-rows tr")).to_have_count(2)
+    keep = page.locator("#bulk-keep")
+    expect(keep).to_be_visible()
+    expect(keep).to_contain_text("2")
+    assert not any(r.method == "POST" for r in requests)  # nothing sent before the choice
+    assert_no_serious_axe_violations(page)
+
+    keep.click()
+    confirm = page.get_by_role("button", name="Confirmer l'import")
+    expect(confirm).to_be_visible(timeout=30000)
+    confirm.click()
+    expect(page.get_by_role("status")).to_contain_text("nouvelles", timeout=30000)
+    stored = {
+        situation.reference: stored_encoding(situation)
+        for situation in Situation.objects.filter(organisation=organisation)
+    }
+    assert stored == expected

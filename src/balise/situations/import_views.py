@@ -57,6 +57,14 @@ def bulk_messages() -> dict[str, Any]:
         "reading": _("Reading the file on this device…"),
         "progress": _("%(count)s rows encoded on this device…"),
         "uploading": _("%(count)s rows encoded; sending the encodings for the check…"),
+        "uploading_kept": _(
+            "%(count)s rows encoded, %(kept)s birth date(s) kept partially; sending the "
+            "encodings for the check…"
+        ),
+        "keep_plausible": _(
+            "Keep the plausible part of the %(count)s birth date(s) that cannot exist or lie "
+            "in the future (1955-11-92 → 1955-11), and encode again"
+        ),
         "refused": _("%(count)s row(s) refused. Nothing was sent: correct the file and try again."),
         "unreadable": _("This file cannot be read. Save it as CSV (UTF-8) or Excel .xlsx."),
         "failed": _("The encoded file could not be sent. Reload the page and try again."),

@@ -84,13 +84,22 @@ export function toCsv(rows) {
 }
 
 /**
- * Encodes a table (header first) with the network secret. Resolves to {rows, count} (the table to
- * upload) or {refusals, count}: every refused row at once, as `balise encode` does, with
- * {row (as a spreadsheet numbers it), record_id, field, value, reason}; reason is a code:
- * missing_columns, reserved_column, duplicate_column, no_rows, cells, empty, twice, birth_date,
- * birth_date_future, sex.
+ * Encodes a table (header first) with the network secret. Resolves to {rows, count, kept} (the
+ * table to upload) or {refusals, count, damaged}: every refused row at once, as `balise encode`
+ * does, with {row (as a spreadsheet numbers it), record_id, field, value, reason}; reason is a
+ * code: missing_columns, reserved_column, duplicate_column, no_rows, cells, empty, twice,
+ * birth_date, birth_date_future, sex.
+ *
+ * `damagedDates` is `balise encode --damaged-dates`: "refuse" (default) refuses a birth date that
+ * cannot exist or lies after today, and `damaged` counts those of them that keep-plausible would
+ * encode (with `plausibleDate` from encoding.js); "keep-plausible" encodes their plausible parts
+ * (docs/encoding.md §5.4) and `kept` counts them by kind ({YEAR_MONTH: 2, ...}).
  */
-export async function encodeTable(secret, table, { encodeIdentity, today, onProgress } = {}) {
+export async function encodeTable(
+  secret,
+  table,
+  { encodeIdentity, plausibleDate, damagedDates = "refuse", today, onProgress } = {},
+) {
   const header = (table[0] || []).map((name) => String(name).trim());
   while (header.length && !header[header.length - 1]) header.pop();
   const refusals = [];
@@ -106,6 +115,11 @@ export async function encodeTable(secret, table, { encodeIdentity, today, onProg
   const output = [["record_id", ...ENCODING_COLUMNS, ...others.map((i) => header[i])]];
   const seen = new Set();
   const todayText = today || new Date().toISOString().slice(0, 10);
+  const keepPlausible = damagedDates === "keep-plausible";
+  const kept = {};
+  let damaged = 0;
+  // what keep-plausible keeps of a birth date (null: valid, or nothing can be kept)
+  const keepable = (text) => (plausibleDate ? plausibleDate(isoBirthDate(text), { today: todayText }) : null);
   let count = 0;
   // Rows are encoded in batches whose WebCrypto calls run concurrently (the browser spreads them
   // over its threads); results are taken in row order.
@@ -118,7 +132,7 @@ export async function encodeTable(secret, table, { encodeIdentity, today, onProg
           last_name: cells[index.last_name],
           birth_date: isoBirthDate(cells[index.birth_date]),
           sex: cells[index.sex],
-        }).then(
+        }, { damagedDates, today: todayText }).then(
           (columns) => ({ columns }),
           (error) => ({ error }),
         ),
@@ -132,9 +146,13 @@ export async function encodeTable(secret, table, { encodeIdentity, today, onProg
         const field = error.field === "sex" ? "sex" : "birth_date";
         const value = field === "sex" ? cells[index.sex] : birthText;
         refusals.push({ row, record_id: recordId, field, value, reason: field });
-      } else if (isoBirthDate(birthText).trim().slice(0, 10) > todayText) {
+        if (field === "birth_date" && !keepPlausible && keepable(birthText)) damaged += 1;
+      } else if (!keepPlausible && isoBirthDate(birthText).trim().slice(0, 10) > todayText) {
         refusals.push({ row, record_id: recordId, field: "birth_date", value: birthText, reason: "birth_date_future" });
+        if (keepable(birthText)) damaged += 1;
       } else if (!refusals.length) {
+        const part = keepPlausible ? keepable(birthText) : null;
+        if (part) kept[part.part] = (kept[part.part] || 0) + 1;
         output.push([recordId, columns.balise_encoding, columns.balise_version, columns.balise_key_id, ...others.map((c) => cells[c])]);
       }
     });
@@ -162,7 +180,7 @@ export async function encodeTable(secret, table, { encodeIdentity, today, onProg
   }
   if (batch.length) await flush();
   refusals.sort((a, b) => a.row - b.row);
-  if (refusals.length) return { refusals, count };
+  if (refusals.length) return { refusals, count, damaged };
   if (!count) return fileRefusal("no_rows", "");
-  return { rows: output, count };
+  return { rows: output, count, kept };
 }

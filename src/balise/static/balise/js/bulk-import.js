@@ -15,6 +15,8 @@ const progress = $("bulk-progress");
 const errorBox = $("bulk-errors");
 const errorBody = $("bulk-error-rows");
 const errorSummary = $("bulk-error-summary");
+const keepButton = $("bulk-keep");
+let keepPlausible = false; // set by the recorder, for the file chosen when it was set
 const format = (text, values) => text.replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
 
 function readSecret() {
@@ -38,11 +40,14 @@ function fail(message) {
   errorSummary.textContent = message;
   errorBox.hidden = false;
   errorBody.replaceChildren();
+  keepButton.hidden = true;
   runButton.disabled = false;
   errorSummary.focus();
 }
 
-function showRefusals(refusals) {
+function showRefusals(refusals, damaged) {
+  keepButton.hidden = !damaged;
+  keepButton.textContent = damaged ? format(messages.keep_plausible, { count: damaged }) : "";
   errorBody.replaceChildren();
   for (const refusal of refusals) {
     const tr = document.createElement("tr");
@@ -100,7 +105,7 @@ async function upload(rows) {
   fail(reasons.join(" ") || messages.failed);
 }
 
-runButton.addEventListener("click", async () => {
+async function run() {
   errorBox.hidden = true;
   const secret = readSecret();
   if (!secret) return fail(messages.no_secret);
@@ -109,22 +114,40 @@ runButton.addEventListener("click", async () => {
   runButton.disabled = true;
   progress.textContent = messages.reading;
   try {
-    const [{ encodeIdentity }, bulk] = await Promise.all([import(encodingUrl), import(bulkUrl)]);
+    const [{ encodeIdentity, plausibleDate }, bulk] = await Promise.all([
+      import(encodingUrl),
+      import(bulkUrl),
+    ]);
     const table = await readTable(file, bulk);
     const result = await bulk.encodeTable(secret, table, {
       encodeIdentity,
+      plausibleDate,
+      damagedDates: keepPlausible ? "keep-plausible" : "refuse",
       onProgress: async (count) => {
         progress.textContent = format(messages.progress, { count });
         await new Promise((resolve) => setTimeout(resolve, 0)); // let the page repaint
       },
     });
-    if (result.refusals) return showRefusals(result.refusals);
-    progress.textContent = format(messages.uploading, { count: result.count });
+    if (result.refusals) return showRefusals(result.refusals, result.damaged);
+    const kept = Object.values(result.kept).reduce((a, b) => a + b, 0);
+    progress.textContent = kept
+      ? format(messages.uploading_kept, { count: result.count, kept })
+      : format(messages.uploading, { count: result.count });
     fileInput.value = ""; // the names leave the page's memory as soon as possible
     await upload(bulk.toCsv(result.rows));
   } catch (error) {
     fail(messages.unreadable);
   }
+}
+
+runButton.addEventListener("click", () => run());
+// Only on request, for this file: encode the plausible parts of its damaged birth dates.
+keepButton.addEventListener("click", () => {
+  keepPlausible = true;
+  run();
+});
+fileInput.addEventListener("change", () => {
+  keepPlausible = false;
 });
 
 root.hidden = false;

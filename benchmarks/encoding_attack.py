@@ -20,7 +20,13 @@ from collections import defaultdict
 
 from balise.linkage import spec as specs
 from balise.linkage.attack import ATTACKS, run_suite
-from balise.linkage.attack.evaluate import Score, baselines, combined, score
+from balise.linkage.attack.evaluate import (
+    Score,
+    baselines,
+    combined,
+    score,
+    token_pattern_recovery,
+)
 from balise.linkage.attack.scenario import BACKGROUNDS, make_scenario
 from balise.linkage.secret import new_secret
 
@@ -46,6 +52,11 @@ def main() -> None:
     parser.add_argument("--spec", default="all", help="1, 2 or all")
     parser.add_argument("--background", choices=BACKGROUNDS, default="population")
     parser.add_argument("--attacks", default=",".join(ATTACKS))
+    parser.add_argument(
+        "--diagnose",
+        action="store_true",
+        help="also print how well the correlation attack recovers the commonest bigrams",
+    )
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     versions = _versions(args.spec)
@@ -85,6 +96,16 @@ def main() -> None:
                 f"seed {seed}, spec v{spec.version}: {len(scenario.copy)} records, background "
                 f"{args.background} of {scenario.background.records} records, {total:.0f} s"
             )
+            for result in results:
+                if result.details:
+                    said = ", ".join(f"{k} {v:.0f}" for k, v in result.details.items())
+                    print(f"  {result.name}: {said}")
+            if args.diagnose:
+                recovered, chance = token_pattern_recovery(scenario.copy, scenario.truth)
+                print(
+                    f"  ICA vs the 30 commonest bigrams: mean best Jaccard {recovered:.2f} "
+                    f"(shuffled: {chance:.2f})"
+                )
     order += ["best per record", "baseline: majority class", "baseline: facts alone"]
     heading = " | ".join(f"v{s.version}: first  last  both   sex  year     s" for s in versions)
     print(f"\n{args.children} children, seeds {args.seeds}, background {args.background}")

@@ -190,7 +190,7 @@ def test_it_answers_rule_errors_in_the_requested_language(
         headers={**api.headers, "Accept-Language": "nl"},
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["msg"] == "nope is geen geldige keuze."
+    assert response.json()["detail"][0]["msg"].startswith("nope is geen geldige keuze.")
 
 
 def test_it_needs_no_csrf_token_with_a_bearer_token(personas: Personas, db: None) -> None:

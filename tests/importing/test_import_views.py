@@ -50,6 +50,8 @@ def test_it_checks_then_imports_on_confirmation(personas: Personas, signed_in: S
     assert apply.status == Job.Status.SUCCEEDED
     assert (apply.result["created"], apply.result["updated"]) == (2, 0)
     assert Situation.objects.filter(organisation=personas.org_a).count() == 2
+    done = client.get(response["Location"]).content.decode()
+    assert '<a class="button" href="/situations/">' in done  # a way to the imported situations
     # The upload is gone from both jobs, and the check cannot be confirmed twice.
     check.refresh_from_db()
     apply.refresh_from_db()

@@ -84,7 +84,7 @@ def test_it_lists_every_unknown_code(personas: Personas) -> None:
         (3, "arrondissement", "unknown_code"),
     ]
     assert [e["value"] for e in result["errors"]] == ["martian", "flying", "99999"]
-    assert reasons(result)[0] == "martian is not a valid choice."
+    assert reasons(result)[0].startswith("martian is not a valid choice. Valid choices: ")
 
 
 def test_it_lists_every_bad_date(personas: Personas) -> None:

@@ -6,7 +6,7 @@ import base64
 from datetime import date
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from balise.situations.validation import (
     SituationValidationError,
@@ -212,3 +212,31 @@ def test_it_reads_back_an_exported_encoding_that_starts_with_plus() -> None:
         )
     )
     assert cleaned.identity_encoding == encoding
+
+
+def _message(field: str, value: object) -> str:
+    with pytest.raises(SituationValidationError) as caught:
+        validate_situation_data(valid_data(**{field: value}), accept_labels=True)
+    (issue,) = [i for i in caught.value.issues if i.field == field]
+    assert issue.code == "unknown_code"
+    return issue.message
+
+
+def test_it_says_what_is_valid_and_suggests_the_closest() -> None:
+    message = _message("gender", "girll")
+    assert message.startswith("girll is not a valid choice.")
+    assert "Did you mean “Girl”?" in message
+    assert "“Boy” (boy)" in message  # the short lists are given in full, with their codes
+    # A long list (43 arrondissements) is not copied into every message; one word of a label
+    # is enough for a suggestion.
+    message = _message("arrondissement", "Bruxelles")
+    assert "Did you mean “Brussels-Capital”?" in message
+    assert "43 valid choices" in message
+
+
+def test_it_suggests_in_the_readers_language() -> None:
+    with translation.override("fr"):
+        message = _message("gender", "Filles")
+    assert message.startswith("Filles n'est pas un choix valide.")
+    assert "Vouliez-vous dire « Fille » ?" in message
+    assert "Choix valides : " in message

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import difflib
 import functools
 import re
 import unicodedata
@@ -21,7 +22,7 @@ from typing import Any, Final
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from balise.taxonomy.loader import Vocabulary, current_version, load
+from balise.taxonomy.loader import Vocabulary, current_version, fold, load
 
 # Field names in the order forms, exports and errors use them.
 SINGLE_FIELDS: Final = {
@@ -265,12 +266,41 @@ def _resolve(vocab: Vocabulary, raw: str, accept_labels: bool) -> str | None:
     return vocab.code_from_label(raw) if accept_labels else None
 
 
+# Up to this many valid choices are listed in the message; longer lists (arrondissements) are on
+# the import page and in its template.
+LISTED_CHOICES: Final = 12
+
+
+def _not_a_choice(vocab: Vocabulary, text: str, level: str | None) -> _Invalid:
+    """The refusal of an unknown value: what is valid, in the reader's language, and the closest."""
+    entries = [e for e in vocab if not e.retired and (not level or e.level == level)]
+    spellings: dict[str, str] = {}
+    for entry in entries:
+        for spelling in (entry.code, *entry.labels.values()):
+            spellings.setdefault(fold(spelling), entry.label())
+    message = _("%(value)s is not a valid choice.") % {"value": text}
+    typed = fold(text)
+    close = difflib.get_close_matches(typed, list(spellings), n=1, cutoff=0.6)
+    if not close and len(typed) >= 4:  # one word of a longer label ("Bruxelles", "Liège")
+        close = [k for k in spellings if typed in re.split(r"[\s\-/]+", k)][:1]
+    if close:
+        message += " " + _("Did you mean “%(label)s”?") % {"label": spellings[close[0]]}
+    if len(entries) <= LISTED_CHOICES:
+        choices = ", ".join(f"“{entry.label()}” ({entry.code})" for entry in entries)
+        message += " " + _("Valid choices: %(choices)s.") % {"choices": choices}
+    else:
+        message += " " + _(
+            "The %(count)s valid choices are listed on the import page and in its template."
+        ) % {"count": len(entries)}
+    return _Invalid("unknown_code", message)
+
+
 def _clean_single(vocab: Vocabulary, value: object, accept_labels: bool, level: str | None) -> str:
     text = _text(value)
     code = _resolve(vocab, text, accept_labels)
     entry = vocab.get(code) if code else None
     if entry is None or entry.retired or (level and entry.level != level):
-        raise _Invalid("unknown_code", _("%(value)s is not a valid choice.") % {"value": text})
+        raise _not_a_choice(vocab, text, level)
     return entry.code
 
 

@@ -15,6 +15,7 @@ from balise.linkage.attack.dates import date_attack
 from balise.linkage.attack.dense import dense_attack
 from balise.linkage.attack.frequency import frequency_attack
 from balise.linkage.attack.graph import graph_attack
+from balise.linkage.attack.known import known_plaintext_attack
 from balise.linkage.attack.patterns import pattern_attack
 from balise.linkage.spec import Segment
 
@@ -59,6 +60,14 @@ def _dense(copy: StolenCopy, background: Background) -> list[AttackResult]:
     return [AttackResult("correlation (ICA)", guesses, time.perf_counter() - started, details)]
 
 
+def _known(copy: StolenCopy, background: Background) -> list[AttackResult]:
+    started = time.perf_counter()
+    guesses = tuple(known_plaintext_attack(copy, background))
+    if not background.own_records:
+        return []  # only a register holder has plaintext rows of the stolen copy
+    return [AttackResult("known plaintext (own register)", guesses, time.perf_counter() - started)]
+
+
 def _dates(copy: StolenCopy, background: Background) -> list[AttackResult]:
     del background  # the facts anchor the years; the background adds nothing here
     started = time.perf_counter()
@@ -84,6 +93,7 @@ ATTACKS: dict[str, Attack] = {
     "patterns": _patterns,
     "graph": _graph,
     "dense": _dense,
+    "known": _known,
     "dates": _dates,
 }
 

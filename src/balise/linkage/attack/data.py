@@ -124,6 +124,9 @@ class Background:
     sexes: Counter[str] = field(default_factory=Counter)
     # (first name, last name, sex) of each record: what the first/last co-occurrence graph needs
     pairs: Counter[tuple[NameForms, NameForms, str]] = field(default_factory=Counter)
+    # The attacker's own register rows found in the stolen copy (a situation stores its
+    # organisation and internal reference): record index -> (first names, last name) plaintext.
+    own_records: dict[int, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def from_identities(cls, identities: Iterable[Identity]) -> Background:

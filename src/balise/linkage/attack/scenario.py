@@ -98,11 +98,12 @@ def make_scenario(
             (r.first_name, r.last_name, r.birth_date, r.sex) for r in other
         )
     elif background == "register":
+        own = [i for i, r in enumerate(records) if r.sector == REGISTER_SECTOR]
         known = Background.from_identities(
-            (r.first_name, r.last_name, r.birth_date, r.sex)
-            for r in records
-            if r.sector == REGISTER_SECTOR
+            (records[i].first_name, records[i].last_name, records[i].birth_date, records[i].sex)
+            for i in own
         )
+        known.own_records = {i: (records[i].first_name, records[i].last_name) for i in own}
     else:
         raise ValueError(f"unknown background {background!r}")
     truth = Truth(

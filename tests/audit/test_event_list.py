@@ -15,6 +15,7 @@ from balise.accounts.models import User
 from balise.audit.guard import audit_maintenance
 from balise.audit.models import AuditEvent
 from balise.audit.services import chain_head, record_event
+from tests.audit.helpers import attacker_sql
 from tests.conftest import Personas
 
 URL = reverse("audit:events")
@@ -30,7 +31,7 @@ def _events_for(personas: Personas) -> None:
 def _shown_seqs(client: Client, query: dict[str, str] | None = None) -> list[int]:
     response = client.get(URL, query or {})
     assert response.status_code == 200
-    return [row[0].seq for row in response.context["rows"]]
+    return [row["event"].seq for row in response.context["rows"]]
 
 
 @pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_it_lists_the_newest_events_first(personas: Personas, signed_in: SignIn)
     client = signed_in(personas.admin)
     response = client.get(URL)
     assert response.status_code == 200
-    assert [row[0].seq for row in response.context["rows"]] == [3, 2, 1]
+    assert [row["event"].seq for row in response.context["rows"]] == [3, 2, 1]
     assert "Zone de police Alpha" in response.content.decode()
     assert str(chain_head()) in response.content.decode()
     assert response["Cache-Control"] == "no-store"
@@ -93,7 +94,7 @@ def test_it_paginates_and_keeps_the_filters(personas: Personas, signed_in: SignI
     assert len(first.context["rows"]) == 50
     assert "action=test.many&amp;page=2" in first.content.decode()
     second = client.get(URL, {"action": "test.many", "page": "2"})
-    assert [row[0].seq for row in second.context["rows"]] == list(range(10, 0, -1))
+    assert [row["event"].seq for row in second.context["rows"]] == list(range(10, 0, -1))
 
 
 @pytest.mark.django_db
@@ -111,7 +112,7 @@ def test_it_runs_a_constant_number_of_queries(personas: Personas, signed_in: Sig
     for _ in range(15):
         _events_for(personas)
     assert queries_for_page() == few
-    assert few <= 13
+    assert few <= 14  # one more than before: the last chain verification shown on top
 
 
 @pytest.mark.django_db
@@ -147,7 +148,59 @@ def test_it_refuses_post(personas: Personas, signed_in: SignIn) -> None:
 
 
 @pytest.mark.django_db
-def test_it_shows_details_as_json(personas: Personas, signed_in: SignIn) -> None:
+def test_it_shows_details_as_fields_with_the_raw_json(
+    personas: Personas, signed_in: SignIn
+) -> None:
     record_event("test.alpha", details={"rows": 3, "format": "csv"})
     body = signed_in(personas.admin).get(URL).content.decode()
-    assert "{&quot;format&quot;: &quot;csv&quot;, &quot;rows&quot;: 3}" in body
+    assert "<dt>format</dt><dd>csv</dd><dt>rows</dt><dd>3</dd>" in body
+    assert "&quot;format&quot;: &quot;csv&quot;" in body  # the raw JSON, one click away
+
+
+@pytest.mark.django_db
+def test_it_reads_actions_as_words_and_details_as_fields_in_local_time(
+    personas: Personas, signed_in: SignIn
+) -> None:
+    record_event(
+        "observatory.release_withdrawn",
+        actor=personas.steward_a,
+        object_type="release",
+        object_id=4,
+        details={"reason": "Linkage error", "period": 2025},
+    )
+    event = AuditEvent.objects.get(action="observatory.release_withdrawn")
+    attacker_sql(  # as if written on 1 July at 10:00 UTC
+        "UPDATE audit_auditevent SET created_at = %s WHERE seq = %s",
+        [datetime(2026, 7, 1, 10, 0, tzinfo=UTC), event.seq],
+    )
+    page = signed_in(personas.admin).get(URL).content.decode()
+    assert "Publication retirée" in page  # the action in the reader's language (French)
+    assert "<dt>reason</dt><dd>Linkage error</dd>" in page  # a field, not a JSON string
+    assert "Raw JSON" in page or "JSON brut" in page  # the raw JSON one click away
+    assert "2026-07-01 12:00:00" in page  # Brussels summer time, UTC+2
+
+
+@pytest.mark.django_db
+def test_it_verifies_the_chain_as_an_audited_job(
+    personas: Personas, signed_in: SignIn, settings: object
+) -> None:
+    setattr(settings, "BALISE_JOBS_SYNC", True)  # noqa: B010 - pytest-django settings fixture
+    _events_for(personas)
+    client = signed_in(personas.admin)
+    response = client.post(reverse("audit:verify"))
+    assert response.status_code == 302
+    assert "/jobs/" in response["Location"]
+    assert AuditEvent.objects.filter(action="audit.verify_started").count() == 1
+    verdict = AuditEvent.objects.get(action="audit.verified")
+    assert verdict.details["ok"] is True
+    # Every event before the verdict: the three, and the start when the job ran after it.
+    assert verdict.details["checked"] in (3, 4)
+    page = client.get(URL).content.decode()
+    assert "data-last-verification" in page
+    # A tampered event: the same check as `balise audit verify` names it.
+    attacker_sql("UPDATE audit_auditevent SET details = %s WHERE seq = 2", ['{"forged": true}'])
+    client.post(reverse("audit:verify"))
+    broken = AuditEvent.objects.filter(action="audit.verified").order_by("-seq").first()
+    assert broken is not None
+    assert broken.details["ok"] is False
+    assert broken.details["first_broken_seq"] == 2

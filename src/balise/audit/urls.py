@@ -6,4 +6,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.event_list, name="events"),
     path("export.csv", views.event_export, name="export"),
+    path("verify/", views.verify_start, name="verify"),
 ]

@@ -15,12 +15,14 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from balise.accounts.access import platform_role_required
-from balise.accounts.models import Organisation, PlatformRole
+from balise.accounts.models import Organisation, PlatformRole, User
 from balise.audit.forms import EventFilterForm
+from balise.audit.labels import action_label, detail_fields
 from balise.audit.models import AuditEvent
 from balise.audit.services import chain_head, record_event
 
@@ -60,15 +62,44 @@ def event_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     names = _organisation_names()
     rows = [
-        (
-            event,
-            names.get(event.organisation_id, "") if event.organisation_id else "",
-            json.dumps(event.details, sort_keys=True, ensure_ascii=False) if event.details else "",
-        )
+        {
+            "event": event,
+            "organisation": names.get(event.organisation_id, "") if event.organisation_id else "",
+            "action": action_label(event.action),
+            "fields": detail_fields(event.details),
+            "raw": json.dumps(event.details, sort_keys=True, ensure_ascii=False, indent=1)
+            if event.details
+            else "",
+        }
         for event in page
     ]
-    context = {"form": form, "page": page, "rows": rows, "head": chain_head()}
+    last = AuditEvent.objects.filter(action="audit.verified").order_by("-seq").first()
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "head": chain_head(),
+        "last_verification": last,
+    }
     return render(request, "audit/event_list.html", context)
+
+
+@require_POST
+@platform_role_required(PlatformRole.ADMIN)
+def verify_start(request: HttpRequest) -> HttpResponse:
+    """Run `balise audit verify`'s check as a background job; starting it is audited."""
+    from balise.audit.jobs import verify_audit_chain
+    from balise.jobs.services import job_enqueue
+
+    assert isinstance(request.user, User)
+    job = job_enqueue(
+        handler=verify_audit_chain,
+        owner=request.user,
+        organisation_id=None,
+        params={"result_url": reverse("audit:events")},
+    )
+    record_event("audit.verify_started", request=request, object_type="job", object_id=job.pk)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 def neutralise_formula(value: object) -> str:

@@ -144,3 +144,19 @@ def test_it_edits_applies_a_coarser_view_and_deletes_drafts(
     published.save()
     with pytest.raises(ReleaseError, match="frozen"):
         release_delete(actor=personas.analyst, release=published)
+
+
+@pytest.mark.parametrize("mode", [Release.Mode.CELL_KEY, Release.Mode.SUPPRESSION])
+def test_it_reports_the_preview_progress_per_table_and_step(
+    linked: Network, personas: Personas, mode: str
+) -> None:
+    steps: list[tuple[int, int, str]] = []
+    release_preview(
+        actor=personas.analyst,
+        release=_draft(personas.analyst, mode=mode),
+        progress=lambda done, total, stage: steps.append((done, total, stage)),
+    )
+    assert len(steps) >= len(TABLES) + 1  # one step per table at least, never frozen at 0 of 1
+    assert [done for done, _total, _stage in steps] == sorted(d for d, _t, _s in steps)
+    assert all(done <= total for done, total, _stage in steps)
+    assert any(f"of {len(TABLES)}" in stage for _done, _total, stage in steps)

@@ -429,6 +429,9 @@ def release_preview(
         return dp_preview(actor=actor, release=release)
     if release.mode == Release.Mode.CELL_KEY:
         return cell_key_preview(actor=actor, release=release, progress=progress)
+    steps = 1 + len(release.tables)
+    if progress is not None:
+        progress(0, steps, "protecting and auditing every table together")
     built = build(
         period=release.period,
         tables=release.tables,
@@ -440,7 +443,9 @@ def release_preview(
     rows = period_rows(release.period)
     rules = DisclosureRules(threshold=release.threshold)
     suggestions = []
-    for table in built.protected.tables:
+    for index, table in enumerate(built.protected.tables):
+        if progress is not None:
+            progress(1 + index, steps, f"coarser views: table {index + 1} of {steps - 1}")
         alternatives = coarser_alternatives(table.spec)
         if not alternatives:
             continue

@@ -155,3 +155,20 @@ def test_it_builds_a_would_be_release_with_differential_privacy(
             "--budget", "2", "--output", str(tmp_path / "x.json"),
         )  # fmt: skip
     assert refused.value.returncode == 2
+
+
+def test_it_builds_a_cell_key_release(
+    linked: Network, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "cellkey.json"
+    call_command(
+        "release", "build", "--period", "2025", "--mode", "cellkey", "--output", str(output)
+    )
+    document = json.loads(output.read_text())
+    perturbation = document["release"].pop("perturbation")
+    _check_contract(document)
+    assert all(isinstance(c["value"], int) for t in document["tables"] for c in t["cells"])
+    assert perturbation["method"] == "cell key"
+    assert document["release"]["audit"]["passed"] is True
+    assert "cell-key perturbation (not published)" in capsys.readouterr().out
+    assert not Release.objects.exists()

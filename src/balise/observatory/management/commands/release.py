@@ -13,7 +13,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from balise.cli.progress import ProgressBar
 from balise.observatory.models import Release
-from balise.observatory.releases import ReleaseError, build, build_dp, check_period, to_json
+from balise.observatory.releases import (
+    ReleaseError,
+    build,
+    build_cell_key,
+    build_dp,
+    cell_key_document,
+    check_period,
+    to_json,
+)
 from balise.observatory.runs import is_stale, latest_run, linkage_run
 
 
@@ -53,9 +61,10 @@ class Command(BaseCommand):
         build_parser.add_argument("--threshold", type=int, default=10)
         build_parser.add_argument(
             "--mode",
-            choices=["suppression", "dp"],
+            choices=["suppression", "cellkey", "dp"],
             default="suppression",
-            help="suppression with an audit (default), or differential privacy (OpenDP)",
+            help="suppression with an audit (default), cell-key perturbation with its attack, "
+            "or differential privacy (OpenDP)",
         )
         build_parser.add_argument("--epsilon", type=float, default=1.0, help="per table (dp)")
         build_parser.add_argument("--budget", type=float, default=None, help="total epsilon (dp)")
@@ -92,6 +101,9 @@ class Command(BaseCommand):
         if options["mode"] == "dp":
             self._build_dp(period, options)
             return
+        if options["mode"] == "cellkey":
+            self._build_cell_key(period, options)
+            return
         try:
             built = build(
                 period=period,
@@ -108,6 +120,29 @@ class Command(BaseCommand):
             f"Release {period} built (not published): {len(protected.tables)} tables, "
             f"{protected.cell_count} cells, {protected.suppressed_count} withheld; audit "
             f"{'passed' if built.report.passed else 'FAILED'} against "
+            f"{len(built.earlier_ids)} earlier releases; written to {options['output']}."
+        )
+
+    def _build_cell_key(self, period: int, options: dict[str, Any]) -> None:
+        try:
+            built = build_cell_key(
+                period=period,
+                geography=options["geography"],
+                age_bands=options["age_bands"],
+                threshold=options["threshold"],
+                status="would-be release (not published)",
+            )
+        except ReleaseError as exc:
+            raise CommandError(str(exc), returncode=2) from None
+        document = cell_key_document(built)
+        write_json(options["output"], document)
+        attack = built.attack
+        self.stdout.write(
+            f"Release {period} built with cell-key perturbation (not published): "
+            f"{built.perturbed.true.cell_count} cells, all published, mean absolute error "
+            f"{built.perturbed.mean_absolute_error:.2f}; attack "
+            f"{'passed' if attack.passed else 'FAILED'} ({len(attack.protected_recovered)} of "
+            f"{attack.protected_cells} small counts recovered) against "
             f"{len(built.earlier_ids)} earlier releases; written to {options['output']}."
         )
 

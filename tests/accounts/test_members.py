@@ -89,7 +89,9 @@ def test_it_deactivates_a_member_and_ends_their_sessions(
 ) -> None:
     victim = login_verified(Client(), personas.recorder_a)
     login_verified(client, personas.steward_a)
-    assert client.post(_deactivate_url(personas.recorder_a))["Location"] == MEMBERS
+    assert (
+        client.post(_deactivate_url(personas.recorder_a), {"confirm": "yes"})["Location"] == MEMBERS
+    )
     personas.recorder_a.refresh_from_db()
     assert not personas.recorder_a.is_active
     assert personas.recorder_a.session_epoch == 1
@@ -165,15 +167,41 @@ def test_it_does_not_reset_another_organisation_or_oneself(
     assert recorder.post(own).status_code == 403
 
 
-def test_it_lets_a_steward_leave_when_another_steward_remains(
-    client: Client, personas: Personas
-) -> None:
+def test_it_never_lets_a_steward_deactivate_themselves(client: Client, personas: Personas) -> None:
+    # Even with another steward: leaving is done by another steward, never by oneself.
     services.member_set_role(
         actor=personas.steward_a, member=personas.recorder_a, role=OrgRole.STEWARD
     )
     login_verified(client, personas.steward_a)
-    response = client.post(_deactivate_url(personas.steward_a))
-    assert response["Location"] == reverse("accounts:login")
+    assert _deactivate_url(personas.steward_a) not in client.get(MEMBERS).content.decode()
+    response = client.post(_deactivate_url(personas.steward_a), {"confirm": "yes"})
+    assert response["Location"] == MEMBERS
     personas.steward_a.refresh_from_db()
-    assert not personas.steward_a.is_active
-    assert client.get(MEMBERS)["Location"].startswith(reverse("accounts:login"))
+    assert personas.steward_a.is_active
+    assert events("member.deactivated") == []
+
+
+def test_it_asks_for_confirmation_then_offers_reactivation(
+    client: Client, personas: Personas
+) -> None:
+    login_verified(client, personas.steward_a)
+    confirm = client.post(_deactivate_url(personas.recorder_a))
+    assert confirm.status_code == 200
+    assert 'name="confirm" value="yes"' in confirm.content.decode()
+    personas.recorder_a.refresh_from_db()
+    assert personas.recorder_a.is_active  # nothing happened yet
+    client.post(_deactivate_url(personas.recorder_a), {"confirm": "yes"})
+    personas.recorder_a.refresh_from_db()
+    assert not personas.recorder_a.is_active
+    reactivate = reverse("accounts:member_reactivate", args=[personas.recorder_a.pk])
+    assert reactivate in client.get(MEMBERS).content.decode()
+    assert client.post(reactivate)["Location"] == MEMBERS
+    personas.recorder_a.refresh_from_db()
+    assert personas.recorder_a.is_active
+    assert len(events("member.reactivated")) == 1
+    assert (
+        client.post(
+            reverse("accounts:member_reactivate", args=[personas.recorder_b.pk])
+        ).status_code
+        == 404
+    )

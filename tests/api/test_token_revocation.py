@@ -83,7 +83,7 @@ def test_it_keeps_the_tokens_revoked_after_deactivation_and_reactivation(
     member = personas.recorder_a
     token, headers = _token_for(member)
     steward = login_verified(Client(), personas.steward_a)
-    steward.post(reverse("accounts:member_deactivate", args=[member.pk]))
+    steward.post(reverse("accounts:member_deactivate", args=[member.pk]), {"confirm": "yes"})
     member.refresh_from_db()
     assert not member.is_active
     User.objects.filter(pk=member.pk).update(is_active=True)  # an administrator reactivates

@@ -340,6 +340,10 @@ def member_set_role(
 def member_deactivate(*, actor: User, member: User, request: HttpRequest | None = None) -> None:
     """Disable the account and end every one of its sessions."""
     _require_same_organisation(actor, member)
+    if member.pk == actor.pk:
+        raise AccountError(
+            _("You cannot deactivate your own account: ask another steward of your organisation.")
+        )
     if not member.is_active:
         raise AccountError(_("This member is already deactivated."))
     if member.org_role == OrgRole.STEWARD and _other_active_stewards(member) == 0:
@@ -353,6 +357,19 @@ def member_deactivate(*, actor: User, member: User, request: HttpRequest | None 
     )
     # Reactivating the account later must not bring its old tokens back.
     tokens_revoke_all(user=member, reason=RevokeReason.DEACTIVATED, actor=actor, request=request)
+
+
+@transaction.atomic
+def member_reactivate(*, actor: User, member: User, request: HttpRequest | None = None) -> None:
+    """Open a deactivated member's account again (their old sessions and API tokens stay ended)."""
+    _require_same_organisation(actor, member)
+    if member.is_active:
+        raise AccountError(_("This member is already active."))
+    member.is_active = True
+    member.save(update_fields=["is_active"])
+    record_event(
+        "member.reactivated", request=request, actor=actor, object_type="user", object_id=member.pk
+    )
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ urlpatterns = [
     path("members/invite/", views.invite, name="invite"),
     path("members/<int:pk>/role/", views.member_set_role, name="member_set_role"),
     path("members/<int:pk>/deactivate/", views.member_deactivate, name="member_deactivate"),
+    path("members/<int:pk>/reactivate/", views.member_reactivate, name="member_reactivate"),
     path("members/<int:pk>/mfa-reset/", views.member_mfa_reset, name="member_mfa_reset"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("invitations/<int:pk>/approve/", views.invitation_approve, name="invitation_approve"),

@@ -411,15 +411,29 @@ def member_set_role(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_role_required(OrgRole.STEWARD)
 def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """First POST: a confirmation page; the confirmation's POST (``confirm=yes``) deactivates."""
     member = selectors.member_of(_user(request), pk)
+    if request.POST.get("confirm") != "yes":
+        return render(request, "accounts/member_deactivate.html", {"member": member})
     try:
         services.member_deactivate(actor=_user(request), member=member, request=request)
     except services.AccountError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("%(email)s is deactivated.") % {"email": member.email})
-    if member.pk == request.user.pk:
-        return redirect("accounts:login")
+    return redirect("accounts:members")
+
+
+@require_POST
+@org_role_required(OrgRole.STEWARD)
+def member_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.member_of(_user(request), pk)
+    try:
+        services.member_reactivate(actor=_user(request), member=member, request=request)
+    except services.AccountError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(email)s is active again.") % {"email": member.email})
     return redirect("accounts:members")
 
 

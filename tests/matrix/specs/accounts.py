@@ -76,6 +76,12 @@ SPECS = [
         other_kwargs=lambda p: {"pk": p.recorder_b.pk},
     ),
     UrlSpec(
+        "accounts:member_reactivate",
+        {"POST": STEWARDS},
+        kwargs=lambda p: {"pk": p.recorder_a.pk},
+        other_kwargs=lambda p: {"pk": p.recorder_b.pk},
+    ),
+    UrlSpec(
         "accounts:member_mfa_reset",
         {"POST": STEWARDS},
         kwargs=lambda p: {"pk": p.recorder_a.pk},

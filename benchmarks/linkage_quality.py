@@ -29,10 +29,11 @@ from balise.linkage.blocking import candidate_pairs
 from balise.linkage.dedupe import DedupeParams, dedupe_words
 from balise.linkage.encode import Encoder
 from balise.linkage.evaluation import Quality, pair_keys, pairwise_quality
-from balise.linkage.kernels import all_pairs_above
+from balise.linkage.kernels import all_pairs_above, engine_words
 from balise.linkage.normalise import InvalidField, clean, parse_birth_date
 from balise.linkage.scoring import estimate_model, record_profile
 from balise.linkage.secret import new_secret
+from balise.linkage.spec import CURRENT, SPEC_V1, EncodingSpec
 from balise.linkage.synthetic import make_records
 from balise.linkage.synthetic_registers import make_registers
 
@@ -85,32 +86,40 @@ def registers(n_records: int, seed: int) -> tuple[list[Identity], list[str]]:
 
 
 Interval = tuple[int, int, int]  # estimate, low, high
-INTERVALS: dict[int, Interval] = {}  # last interval per set size (see `balise`)
+INTERVALS: dict[tuple[int, int], Interval] = {}  # last interval per (version, set size)
 
 
-def balise(identities: Sequence[Identity]) -> tuple[list[int], float]:
-    encoder = Encoder(new_secret())
-    raw = b"".join(encoder.encode_bytes(*identity) for identity in identities)
-    words = np.frombuffer(raw, dtype=np.uint64).reshape(len(identities), -1).copy()
-    result = dedupe_words(words, interval=True)
-    if result.children is not None:
-        children = result.children
-        INTERVALS[len(identities)] = (children.estimate, children.low, children.high)
-    # the recall loss needs all-pairs scoring: skipped where it would take minutes
-    loss = _blocking_recall_loss(words) if len(words) <= 20_000 else float("nan")
-    return [int(v) for v in result.labels], loss
+def balise(spec: EncodingSpec) -> Callable[[Sequence[Identity]], tuple[list[int], float]]:
+    """Encode under a fresh secret with `spec`, then deduplicate (the engine's own interval)."""
+
+    def run(identities: Sequence[Identity]) -> tuple[list[int], float]:
+        encoder = Encoder(new_secret(), spec)
+        raw = b"".join(encoder.encode_bytes(*identity) for identity in identities)
+        words = np.frombuffer(raw, dtype=np.uint64).reshape(len(identities), -1).copy()
+        result = dedupe_words(words, interval=True, spec=spec)
+        if result.children is not None:
+            children = result.children
+            INTERVALS[(spec.version, len(identities))] = (
+                children.estimate, children.low, children.high,
+            )  # fmt: skip
+        # the recall loss needs all-pairs scoring: skipped where it would take minutes
+        loss = _blocking_recall_loss(words, spec) if len(words) <= 20_000 else float("nan")
+        return [int(v) for v in result.labels], loss
+
+    return run
 
 
-def _blocking_recall_loss(words: np.ndarray[Any, Any]) -> float:
+def _blocking_recall_loss(words: np.ndarray[Any, Any], spec: EncodingSpec) -> float:
     """Share of the pairs that all-pairs scoring links which LSH blocking never proposes."""
     params = DedupeParams()
-    profile = record_profile(words)
+    words = engine_words(words, spec)
+    profile = record_profile(words, spec)
     model = estimate_model(words, profile, params.scoring)
     left, right = all_pairs_above(words, profile, model.weights, model.threshold)
     linked = pair_keys(left, right)
     if len(linked) == 0:
         return 0.0
-    cand = pair_keys(*candidate_pairs(words, params.blocking))
+    cand = pair_keys(*candidate_pairs(words, params.blocking, spec))
     return float(1.0 - np.isin(linked, cand).mean())
 
 
@@ -179,7 +188,7 @@ def _clk_feature(name: str, bits: int) -> dict[str, Any]:
 
 
 METHODS: dict[str, Callable[[Sequence[Identity]], tuple[list[int], float]]] = {
-    "balise": balise,
+    **{f"balise v{spec.version}": balise(spec) for spec in (CURRENT, SPEC_V1)},
     "exact keyed hash": exact_hash,
     "clkhash+anonlink": clk_anonlink,
 }
@@ -218,6 +227,9 @@ def main() -> None:
     parser.add_argument("--register-seeds", default="1,2", help="generator B seeds")
     parser.add_argument("--no-febrl", action="store_true", help="leave the FEBRL sets out")
     parser.add_argument("--anchors", action="store_true", help="also run the two baselines")
+    parser.add_argument(
+        "--v1", action="store_true", help="also run spec v1 side by side (same sets, own secret)"
+    )
     args = parser.parse_args()
     # (name, role, loader): the interval's parameters were chosen looking at FEBRL 1-4 and
     # generator A (2,000 children, seeds 42 and 7); every other set only reports.
@@ -236,7 +248,11 @@ def main() -> None:
     for size in (int(x) for x in args.registers.split(",") if x):
         for seed in (int(x) for x in args.register_seeds.split(",") if x):
             sets.append((f"B {size} rec. s{seed}", "reporting", partial(registers, size, seed)))
-    methods = METHODS if args.anchors else {"balise": balise}
+    current = f"balise v{CURRENT.version}"
+    wanted = {current, *(["balise v1"] if args.v1 else [])}
+    methods = {
+        m: run for m, run in METHODS.items() if m in wanted or (args.anchors and "balise" not in m)
+    }
     rows: dict[str, list[tuple[str, float, float, bool | None, float]]] = {}
     for name, role, load in sets:
         identities, truth = load()
@@ -249,12 +265,13 @@ def main() -> None:
                 continue
             elapsed = time.perf_counter() - started
             quality = pairwise_quality(truth, labels)
-            interval = INTERVALS.pop(len(identities), None) if method == "balise" else None
+            version = int(method[-1]) if method.startswith("balise v") else 0
+            interval = INTERVALS.pop((version, len(identities)), None)
             text, covers = interval_text(quality.true_count, interval)
             report(f"[{role[0]}] {name}", method, quality, loss, elapsed, text)
-            if method == "balise" and interval is not None:
+            if interval is not None:
                 width = (interval[2] - interval[1]) / 2 / quality.true_count
-                rows.setdefault(role, []).append(
+                rows.setdefault(f"{method}, {role}", []).append(
                     (name, quality.f1, quality.count_error, covers, width)
                 )
     for role, found in rows.items():

@@ -103,7 +103,7 @@ def test_it_refuses_encodings_of_two_keys(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("old", "new", "field"),
-    [(",1,", ",2,", "balise_version"), ("Emm", "", "balise_encoding")],
+    [(",2,", ",9,", "balise_version"), ("Emm", "", "balise_encoding")],
 )
 def test_it_refuses_damaged_encodings(tmp_path: Path, old: str, new: str, field: str) -> None:
     encoded = _encoded(tmp_path, "a", bytes(32))

@@ -12,6 +12,7 @@ import pytest
 
 from balise.linkage.normalise import clean, first_name_forms, last_name_forms
 from balise.linkage.secret import NetworkSecret
+from balise.linkage.spec import CURRENT
 from tests.cli.conftest import balise
 
 HEADER = "record_id,first_name,last_name,birth_date,sex,sector,notes\n"
@@ -64,7 +65,7 @@ def test_it_encodes_and_keeps_other_columns(tmp_path: Path, secret: Path, identi
     ]  # fmt: skip
     assert [r["record_id"] for r in rows] == [f"a{i}" for i in range(1, 7)]
     assert rows[1]["notes"] == "y, z"
-    assert {r["balise_version"] for r in rows} == {"1"}
+    assert {r["balise_version"] for r in rows} == {str(CURRENT.version)}
     assert {r["balise_key_id"] for r in rows} == {NetworkSecret(bytes(range(7, 39))).key_id}
 
 
@@ -82,7 +83,9 @@ def test_it_writes_no_name_or_date_in_any_form(
         ",".join(v for k, v in r.items() if k != "balise_encoding") for r in rows
     ).lower()
     for row, encoded in zip(source, rows, strict=True):
-        assert len(base64.b64decode(encoded["balise_encoding"], validate=True)) == 128
+        assert (
+            len(base64.b64decode(encoded["balise_encoding"], validate=True)) == CURRENT.total_bytes
+        )
         forms = set(clean(row["first_name"]) + clean(row["last_name"]))
         forms |= set(first_name_forms(row["first_name"]).words)
         forms |= set(last_name_forms(row["last_name"]).words)

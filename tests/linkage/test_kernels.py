@@ -8,10 +8,12 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from balise.linkage import reference
-from balise.linkage.kernels import dice_all_pairs, pair_score
+from balise.linkage.kernels import dice_all_pairs, engine_words, pair_score
 from balise.linkage.scoring import estimate_model, record_profile
+from balise.linkage.spec import SPEC_V1, SPEC_V2
 
 rows = arrays(np.uint64, (6, 16), elements=st.integers(0, 2**64 - 1))
+dense_rows = arrays(np.uint64, (6, 32), elements=st.integers(0, 2**64 - 1))
 
 
 def _sparse(words: np.ndarray, seed: int) -> np.ndarray:
@@ -30,14 +32,40 @@ def test_it_scores_pairs_like_the_reference(words: np.ndarray, seed: int) -> Non
     words[3, :6] = 0  # missing first name
     words[4, :12] = words[0, :12] & (words[4, :12] | np.uint64(0xFFFF0000FFFFFFFF))  # held in 0
     words[5, 1:6], words[5, 8:16] = words[0, 1:6], words[0, 8:16]  # names nearly those of 0
-    profile = record_profile(words)
+    _check_against_reference(engine_words(words, SPEC_V1), SPEC_V1, (0, 0))
+
+
+def _check_against_reference(words: np.ndarray, spec, functions: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    profile = record_profile(words, spec)
     weights = estimate_model(words, profile).weights
     for i in range(len(words)):
         for j in range(len(words)):
             fast = pair_score(words, profile, i, j, weights)
             a, b = min(i, j), max(i, j)  # the kernel scores a pair in index order
-            slow = reference.pair_score(words[a], words[b], profile[a, 3:], profile[b, 3:], weights)
+            slow = reference.pair_score(
+                words[a], words[b], profile[a, 3:], profile[b, 3:], weights, functions
+            )
             assert abs(fast - slow) < 1e-9
+
+
+@settings(max_examples=40, deadline=None)
+@given(dense_rows, st.integers(0, 1000))
+def test_it_scores_dense_pairs_like_the_reference(words: np.ndarray, seed: int) -> None:
+    # spec v2: half-full segments; names of 1 and dates of 2 to 4 share parts with record 0
+    words = words.copy()
+    rng = np.random.default_rng(seed)
+    words[1] = words[0]  # identical
+    words[2, :12], words[2, 12:24] = words[0, 12:24], words[0, :12]  # swapped names
+    words[3, :12] = 0  # missing first name
+    words[3, 24:28] = words[0, 24:28]  # year and month of 0, another day
+    words[4, 24:26] = words[0, 24:26]  # year of 0 ...
+    words[4, 26:32] = 0  # ... and no month or day: a partial date
+    words[5, 24:32] = 0  # no date
+    flips = rng.integers(0, 2**64, size=(12,), dtype=np.uint64) & rng.integers(
+        0, 2**64, size=(12,), dtype=np.uint64
+    )
+    words[1, :12] ^= flips & rng.integers(0, 2**64, size=(12,), dtype=np.uint64)  # a few flips
+    _check_against_reference(words, SPEC_V2, (SPEC_V2.name_functions, SPEC_V2.date_functions))
 
 
 @settings(max_examples=20, deadline=None)
@@ -59,9 +87,9 @@ def test_it_finds_all_pairs_like_the_reference(words: np.ndarray, seed: int) -> 
 
 
 def test_it_scores_identical_records_as_agreeing_fully() -> None:
-    words = _sparse(np.full((3, 16), 2**64 - 1, dtype=np.uint64), 1)
+    words = engine_words(_sparse(np.full((3, 16), 2**64 - 1, dtype=np.uint64), 1), SPEC_V1)
     words[1] = words[0]
-    profile = record_profile(words)
+    profile = record_profile(words, SPEC_V1)
     weights = estimate_model(words, profile).weights
     assert reference.pair_levels(words[0], words[1]) == (0, 0, 0, 0)
     assert pair_score(words, profile, 0, 1, weights) > pair_score(words, profile, 0, 2, weights)

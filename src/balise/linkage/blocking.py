@@ -22,10 +22,13 @@ from balise.linkage.kernels import (
     F0,
     L0,
     NAME_WORDS,
+    PROFILE_COLUMNS,
+    PROFILE_FUNCTIONS,
     pair_score,
     popcount64,
     segment_counts,
 )
+from balise.linkage.spec import CURRENT, EncodingSpec
 
 NAME_BITS = NAME_WORDS * 64
 DATE_BITS = DATE_WORDS * 64
@@ -43,6 +46,7 @@ class BlockingParams:
     single_name_bands: int = 10
     single_name_rows: int = 6
     max_group: int = 40  # bigger buckets are split by the other bands, not enumerated
+    sampled_bits: int = 3  # spec v2: bits of a segment packed in one band column
     # (up to this many records, times the bands): smaller inputs get more bands in every
     # family, cheap there, bringing the recall lost against all-pairs scoring under 0.5%.
     band_factors: tuple[tuple[int, int], ...] = ((50_000, 8), (250_000, 4), (1_000_000, 2))
@@ -62,6 +66,24 @@ def _segment_minhash(row: Any, first_word: int, n_words: int, perm: Any, out: An
                 if p < out[h]:
                     out[h] = p
             value ^= low
+
+
+@numba.njit(cache=True, nogil=True)
+def _sampled_bits(words: Any, first_word: int, perm: Any, per_column: int) -> Any:
+    """Spec v2 (dense segments): each column packs `per_column` bits of the segment taken at
+    fixed public positions (the first ones of a permutation): bit-sampling LSH for Hamming
+    distance, where MinHash on half-full segments would hardly tell values apart."""
+    n = words.shape[0]
+    out = np.zeros((n, perm.shape[0]), np.uint16)
+    for i in range(n):
+        for h in range(perm.shape[0]):
+            value = 0
+            for k in range(per_column):
+                position = perm[h, k]
+                word = words[i, first_word + position // 64]
+                value = (value << 1) | int((word >> np.uint64(63 - position % 64)) & np.uint64(1))
+            out[i, h] = value
+    return out
 
 
 @numba.njit(cache=True, nogil=True)
@@ -143,10 +165,10 @@ class _Scorer:
 
 
 def candidate_pairs(
-    words: np.ndarray[Any, Any], params: BlockingParams | None = None
+    words: np.ndarray[Any, Any], params: BlockingParams | None = None, spec: EncodingSpec = CURRENT
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """Distinct candidate pairs (i < j) of rows of `words` (n x 16 uint64)."""
-    left, right, _ = _candidates(words, params or BlockingParams(), None)
+    """Distinct candidate pairs (i < j) of rows of `words` (the engine's layout) of `spec`."""
+    left, right, _ = _candidates(words, params or BlockingParams(), None, int(spec.dense))
     return left, right
 
 
@@ -163,11 +185,13 @@ def candidate_links(
     candidates (tens of millions at a million records); a pair met in several bands is
     scored again, which costs less than sorting and holding the full union.
     """
-    return _candidates(words, params or BlockingParams(), _Scorer(profile, weights, threshold))
+    functions = int(profile[0, PROFILE_FUNCTIONS]) if len(profile) else 0
+    scorer = _Scorer(profile, weights, threshold)
+    return _candidates(words, params or BlockingParams(), scorer, functions)
 
 
 def _candidates(
-    words: np.ndarray[Any, Any], params: BlockingParams, scorer: _Scorer | None
+    words: np.ndarray[Any, Any], params: BlockingParams, scorer: _Scorer | None, functions: int
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], int]:
     n = len(words)
     factor = next((f for limit, f in params.band_factors if n <= limit), 1)
@@ -201,9 +225,13 @@ def _candidates(
     date_perm = np.stack([rng.permutation(DATE_BITS) for _ in range(hd)]).astype(np.uint16)
 
     def _minhashes_of(first_word: int, columns: slice) -> np.ndarray[Any, Any]:
+        if functions:
+            return _sampled_bits(words, first_word, name_perm[columns], params.sampled_bits)  # type: ignore[no-any-return]
         return _minhashes(words, first_word, NAME_WORDS, name_perm[columns])  # type: ignore[no-any-return]
 
     def date(columns: slice) -> np.ndarray[Any, Any]:
+        if functions:
+            return _sampled_bits(words, D0, date_perm[columns], params.sampled_bits)  # type: ignore[no-any-return]
         return _minhashes(words, D0, DATE_WORDS, date_perm[columns])  # type: ignore[no-any-return]
 
     counts = segment_counts(words)
@@ -297,7 +325,7 @@ def _candidates(
     return merged >> 32, merged & 0xFFFFFFFF, evaluated[0]
 
 
-_NO_PROFILE = np.zeros((1, 7))
+_NO_PROFILE = np.zeros((1, PROFILE_COLUMNS))
 _NO_WEIGHTS = np.zeros((5, 8))
 
 

@@ -17,9 +17,9 @@ import numpy as np
 from balise.linkage.blocking import BlockingParams, candidate_links
 from balise.linkage.clustering import cluster_pairs
 from balise.linkage.interval import ChildrenEstimate, IntervalParams, estimate_children
-from balise.linkage.kernels import all_pairs_above, score_pairs
+from balise.linkage.kernels import all_pairs_above, engine_words, score_pairs
 from balise.linkage.scoring import ScoringModel, ScoringParams, estimate_model, record_profile
-from balise.linkage.spec import CURRENT
+from balise.linkage.spec import CURRENT, EncodingSpec
 
 Progress = Callable[[str], None]
 
@@ -43,10 +43,10 @@ class DedupeResult:
     children: ChildrenEstimate | None = None  # the number of children and its 90% interval
 
 
-def words_from_base64(texts: Iterable[str]) -> np.ndarray[Any, Any]:
-    """Rows of 16 uint64 words from `balise_encoding` values (base64 of 128 bytes)."""
+def words_from_base64(texts: Iterable[str], spec: EncodingSpec = CURRENT) -> np.ndarray[Any, Any]:
+    """Rows of uint64 words from `balise_encoding` values of one spec version, as written."""
     raw = b"".join(base64.b64decode(t, validate=True) for t in texts)
-    return np.frombuffer(raw, dtype=np.uint64).reshape(-1, CURRENT.total_words).copy()
+    return np.frombuffer(raw, dtype=np.uint64).reshape(-1, spec.total_words).copy()
 
 
 def canonical_order(words: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
@@ -94,18 +94,20 @@ def dedupe_words(
     progress: Progress | None = None,
     *,
     interval: bool = False,
+    spec: EncodingSpec = CURRENT,
 ) -> DedupeResult:
     """Cluster encodings into children; with `interval`, also estimate the number of children
-    and its 90% interval from the pair scores (`balise.linkage.interval`)."""
+    and its 90% interval from the pair scores (`balise.linkage.interval`). `words` are rows of
+    one spec version as written (`spec.total_words` words each): versions are never compared."""
     params = params or DedupeParams()
     say = progress or (lambda _stage: None)
-    words = np.ascontiguousarray(words, dtype=np.uint64)
+    words = engine_words(words, spec)
     if len(words) == 0:
         empty = estimate_children(words, None, None, None, np.empty(0, np.int64), params.interval)
         return DedupeResult(np.empty(0, np.int64), 0, 0, children=empty if interval else None)
     order = canonical_order(words)
     words = words[order]
-    profile = record_profile(words)
+    profile = record_profile(words, spec)
     model = estimate_model(words, profile, params.scoring)
     # The interval also weighs pairs somewhat below the link threshold (missed links).
     floor = model.threshold - (params.interval.below_threshold if interval else 0.0)

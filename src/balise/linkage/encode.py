@@ -1,8 +1,11 @@
-"""Keyed Bloom-filter encoding of one identity (docs/encoding.md §6).
+"""Keyed encoding of one identity (docs/encoding.md §6).
 
-Each token sets k bits in its field's segment at positions read from HMAC-SHA256(field key,
-token). Token and field-value positions are cached: names have a small vocabulary, which is what
-lets `balise encode` run at tens of thousands of records per second.
+Spec v1: each token sets k bits in its field's segment at positions read from HMAC-SHA256(field
+key, token) (a keyed Bloom filter). Spec v2: every bit of a segment is the XOR of H keyed,
+weighted majority votes of the value's tokens, each token voting with bits drawn from
+HMAC-SHA256(field key, ...) (a keyed SimHash). Token and field-value results are cached: names have
+a small vocabulary, which is what lets `balise encode` run at tens of thousands of records per
+second.
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from typing import Any, Protocol
+
+import numpy as np
 
 from balise.linkage.normalise import (
     BirthDate,
@@ -21,7 +27,7 @@ from balise.linkage.normalise import (
     parse_sex,
 )
 from balise.linkage.secret import NetworkSecret
-from balise.linkage.spec import CURRENT, EncodingSpec, Segment
+from balise.linkage.spec import CURRENT, EncodingSpec, Part, Segment
 
 CACHE_LIMIT = 500_000
 
@@ -72,6 +78,101 @@ class _SegmentEncoder:
         return found
 
 
+def majority_stream(mac: Any, function: int, label: str, bits: int) -> bytes:
+    """§6.2: `bits` keyed pseudo-random bits for one vote of one token (or the tie-breaker):
+    HMAC-SHA256(field key, "<function>.<block>.<label>") for blocks 0, 1, ..., concatenated."""
+    out = b""
+    block = 0
+    while len(out) * 8 < bits:
+        copy = mac.copy()
+        copy.update(f"{function}.{block}.{label}".encode())
+        out += copy.digest()
+        block += 1
+    return out[: bits // 8]
+
+
+TIE_LABEL = "tie"  # never a token: tokens are "<kind>:<value>"
+
+
+class _MajoritySegmentEncoder:
+    """Spec v2: a segment's bytes from the tokens of one field value (keyed weighted majority).
+
+    Each part of the segment (the whole segment when it has none) is voted on by the tokens of
+    its kinds only; a part without tokens stays all zero."""
+
+    def __init__(self, spec: EncodingSpec, key: bytes, segment: Segment) -> None:
+        self.spec = spec
+        self.segment = segment
+        self._mac = hmac.new(key, digestmod=hashlib.sha256)
+        self._weights = dict(spec.bits_per_token)
+        self._functions = segment.functions
+        self._token_cache: dict[str, np.ndarray[Any, Any]] = {}
+        kinds = tuple(kind for kind, _ in spec.bits_per_token)
+        self._parts = segment.parts or (Part(kinds, segment.bits),)
+        self._part_of = {kind: i for i, part in enumerate(self._parts) for kind in part.kinds}
+        self._ties = [
+            np.stack(
+                [
+                    self._unpacked(majority_stream(self._mac, h, TIE_LABEL, part.bits))
+                    for h in range(self._functions)
+                ]
+            )
+            for part in self._parts
+        ]
+        self.values: dict[object, bytes] = {}
+
+    def _unpacked(self, stream: bytes) -> np.ndarray[Any, Any]:
+        return np.unpackbits(np.frombuffer(stream, np.uint8)).astype(np.int32)
+
+    def votes(self, token: str) -> np.ndarray[Any, Any]:
+        """The token's signed, weighted votes: shape (H, part bits), +w where its bit is 1."""
+        found = self._token_cache.get(token)
+        if found is None:
+            kind = token.split(":", 1)[0]
+            weight = self._weights[kind]
+            bits = self._parts[self._part_of[kind]].bits
+            found = np.stack(
+                [
+                    (2 * self._unpacked(majority_stream(self._mac, h, token, bits)) - 1) * weight
+                    for h in range(self._functions)
+                ]
+            )
+            if len(self._token_cache) > CACHE_LIMIT:
+                self._token_cache.clear()
+            self._token_cache[token] = found
+        return found
+
+    def store(self, value: object, tokens: list[str]) -> bytes:
+        chunks = []
+        for index, part in enumerate(self._parts):
+            mine = [t for t in tokens if self._part_of[t.split(":", 1)[0]] == index]
+            if not mine:
+                chunks.append(bytes(part.bits // 8))  # no token: the part stays all zero
+                continue
+            total = np.sum([self.votes(token) for token in mine], axis=0)
+            # a vote of 0 takes the keyed tie-breaker bit; then XOR over the H functions
+            majority = np.where(total > 0, 1, np.where(total < 0, 0, self._ties[index]))
+            bits = np.bitwise_xor.reduce(majority, axis=0).astype(np.uint8)
+            chunks.append(np.packbits(bits).tobytes())
+        found = b"".join(chunks)
+        if len(self.values) > CACHE_LIMIT:
+            self.values.clear()
+        self.values[value] = found
+        return found
+
+
+class _SegmentStore(Protocol):
+    values: dict[object, bytes]
+
+    def store(self, value: object, tokens: list[str]) -> bytes: ...
+
+
+def _segment_encoder(spec: EncodingSpec, key: bytes, segment: Segment) -> _SegmentStore:
+    if segment.functions:
+        return _MajoritySegmentEncoder(spec, key, segment)
+    return _SegmentEncoder(spec, key, segment)
+
+
 class Encoder:
     """Encodes identities under one secret and one spec version; reuse it for many rows."""
 
@@ -80,14 +181,14 @@ class Encoder:
         self.key_id = secret.key_id
         self.version = str(spec.version)
         keys = {s.key: secret.field_key(spec.version, s.key) for s in spec.segments}
-        self._first = _SegmentEncoder(spec, keys["name"], spec.segment("first_name"))
-        self._last = _SegmentEncoder(spec, keys["name"], spec.segment("last_name"))
-        self._date = _SegmentEncoder(spec, keys["date"], spec.segment("birth_date_sex"))
+        self._first = _segment_encoder(spec, keys["name"], spec.segment("first_name"))
+        self._last = _segment_encoder(spec, keys["name"], spec.segment("last_name"))
+        self._date = _segment_encoder(spec, keys["date"], spec.date_segment)
 
     def encode_bytes(
         self, first_name: str, last_name: str, birth_date: str | BirthDate, sex: str
     ) -> bytes:
-        """The 128-byte bit vector; raises InvalidField naming the field on bad values.
+        """The bit vector (spec.total_bytes); raises InvalidField naming the field on bad values.
 
         The birth date is its text, or a BirthDate already read (e.g. the plausible parts of a
         damaged date, `normalise.plausible_parts`).
@@ -102,8 +203,10 @@ class Encoder:
         date = self._date.values.get(date_key)
         if date is None:
             if isinstance(birth_date, str):
+                # the date's error first, as encoding.js
                 birth_date = parse_birth_date(birth_date, version=self.spec.version)
-            tokens = date_tokens(birth_date, parse_sex(sex))
+            code = parse_sex(sex)  # validated in every version, encoded only in v1
+            tokens = date_tokens(birth_date, code if self.spec.encodes_sex else "")
             date = self._date.store(date_key, tokens)
         return first + last + date
 

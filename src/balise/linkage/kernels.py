@@ -1,28 +1,48 @@
 """Compiled similarity kernels on encodings held as rows of 64-bit words (numba, POPCNT).
 
 `balise.linkage.reference` holds the slow pure-Python twins of these functions; the property
-tests check that both agree. Layout (spec v1): words 0-5 first names, 6-11 last name, 12-15 date.
+tests check that both agree. Layout: spec v2's, words 0-11 first names, 12-23 last name, 24-31
+date (`engine_words` pads spec v1's 6 + 6 + 4 words into it). Spec v1 segments are Bloom
+filters compared by Dice; spec v2 segments are keyed majority votes compared by Hamming
+distance, read back as the cosine similarity of the two values' weighted tokens
+(`dense_similarity`); the profile's columns `PROFILE_FUNCTIONS` say which.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, Final, cast
 
 import numba
 import numpy as np
 from numba import types
 from numba.extending import intrinsic
 
-from balise.linkage.spec import CURRENT, WORD_BITS
+from balise.linkage.spec import SPEC_V1, SPEC_V2, WORD_BITS, EncodingSpec
 
-F0, F1 = CURRENT.segment("first_name").offset // WORD_BITS, 6
-L0 = CURRENT.segment("last_name").offset // WORD_BITS
-D0, D1 = CURRENT.segment("birth_date_sex").offset // WORD_BITS, 4
-NAME_WORDS = F1
-DATE_WORDS = D1
-# A date segment with no more set bits than the sex token holds no date.
-SEX_BITS = CURRENT.k("sex")
+# One word layout, spec v2's, for every spec version: a v1 row is padded with zero words (which
+# change no popcount), so one set of compiled kernels reads them all.
+ENGINE: Final = SPEC_V2
+F0 = ENGINE.segment("first_name").offset // WORD_BITS
+L0 = ENGINE.segment("last_name").offset // WORD_BITS
+D0 = ENGINE.date_segment.offset // WORD_BITS
+NAME_WORDS = ENGINE.segment("first_name").bits // WORD_BITS
+DATE_WORDS = ENGINE.date_segment.bits // WORD_BITS
+ENGINE_WORDS = ENGINE.total_words
+NAME_BITS = NAME_WORDS * WORD_BITS
+DATE_BITS = DATE_WORDS * WORD_BITS
+# A date segment with no more set bits than the sex token holds no date (spec v1).
+SEX_BITS = SPEC_V1.k("sex")
+# Record profile columns (scoring.record_profile): set bits of the first, last and date
+# segments, information of each segment's value and of the pair of names, and the number of
+# majority functions of the records' spec for names and for the date (0: a Bloom filter,
+# compared by Dice).
+PROFILE_INFO = 3
+PROFILE_PAIR_INFO = 6
+PROFILE_FUNCTIONS = 7
+PROFILE_DATE_FUNCTIONS = 8
+PROFILE_COLUMNS = 9
 # A date segment inside another and holding this share of its bits lacks only the sex.
 SAME_DATE = 0.85
 
@@ -50,6 +70,24 @@ _jit = numba.njit(cache=True, nogil=True)
 _pjit = numba.njit(cache=True, nogil=True, parallel=True)
 # fastmath lets LLVM vectorise the popcount reductions; only the final Dice comparison is float.
 _fast_pjit = numba.njit(cache=True, nogil=True, parallel=True, fastmath=True)
+
+
+def engine_words(rows: np.ndarray[Any, Any], spec: EncodingSpec) -> np.ndarray[Any, Any]:
+    """Rows of `spec`'s words (n x spec.total_words uint64) in the engine's layout."""
+    rows = np.ascontiguousarray(rows, dtype=np.uint64).reshape(-1, spec.total_words)
+    if spec.total_words == ENGINE_WORDS and all(
+        (s.offset, s.bits) == (e.offset, e.bits)
+        for s, e in zip(spec.segments, ENGINE.segments, strict=True)
+    ):
+        return rows
+    out = np.zeros((len(rows), ENGINE_WORDS), np.uint64)
+    for segment, target in zip(spec.segments, ENGINE.segments, strict=True):
+        if segment.bits > target.bits:
+            raise ValueError(f"segment {segment.name} of spec v{spec.version} is too long")
+        start, width = segment.offset // WORD_BITS, segment.bits // WORD_BITS
+        at = target.offset // WORD_BITS
+        out[:, at : at + width] = rows[:, start : start + width]
+    return out
 
 
 @_jit
@@ -90,9 +128,50 @@ def popcounts(words: Any) -> Any:
 
 
 @_jit
-def name_level(c: int, na: int, nb: int) -> int:
+def dense_similarity(c: int, na: int, nb: int, bits: int, functions: int) -> float:
+    """The cosine similarity of two values' weighted tokens, read from their v2 segments.
+
+    A keyed majority bit differs with probability p = angle / pi (SimHash); the XOR of H
+    independent ones differs with probability (1 - (1 - 2p)**H) / 2, which is inverted here.
+    """
+    return hamming_similarity(na + nb - 2 * c, bits, functions)
+
+
+@_jit
+def hamming_similarity(hamming: int, bits: int, functions: int) -> float:
+    """`dense_similarity` from the number of differing bits among `bits`."""
+    q = 1.0 - 2.0 * hamming / bits
+    if q <= 0.0:
+        return 0.0
+    return math.cos(math.pi * (1.0 - q ** (1.0 / functions)) / 2.0)
+
+
+@_jit
+def _dense_level(
+    similarity: float, c0: float, c1: float, c2: float, c3: float, c4: float, c5: float
+) -> int:
+    if similarity >= c0:
+        return 0
+    if similarity >= c1:
+        return 1
+    if similarity >= c2:
+        return 2
+    if similarity >= c3:
+        return 3
+    if similarity >= c4:
+        return 4
+    if similarity >= c5:
+        return 5
+    return 6
+
+
+@_jit
+def name_level(c: int, na: int, nb: int, functions: int) -> int:
     if na == 0 or nb == 0:
         return MISSING
+    if functions > 0:
+        similarity = dense_similarity(c, na, nb, NAME_BITS, functions)
+        return _dense_level(similarity, 0.9, 0.8, 0.7, 0.6, 0.45, 0.3)
     dice = 2.0 * c / (na + nb)
     if dice >= 0.9:
         return 0
@@ -109,8 +188,42 @@ def name_level(c: int, na: int, nb: int) -> int:
     return 6
 
 
+# Spec v2 date parts (words from D0): year, month, day; checked against the spec below.
+DATE_PARTS = ((0, 2), (2, 2), (4, 4))
+assert tuple(p.bits for p in ENGINE.date_segment.parts) == tuple(w * 64 for _, w in DATE_PARTS)
+
+
 @_jit
-def date_level(c: int, na: int, nb: int) -> int:
+def dense_date_level(x: Any, y: Any, functions: int) -> int:
+    """Spec v2 dates: 0 when every part both dates have is identical and neither has a part the
+    other lacks; 1 when the parts both have are identical and one date is partial (a subset, as
+    in v1); else 2-6 by the similarity of the parts both have."""
+    hamming = 0
+    bits = 0
+    identical = True
+    partial = False
+    for start, width in DATE_PARTS:
+        na = _count(x, D0 + start, D0 + start + width)
+        nb = _count(y, D0 + start, D0 + start + width)
+        if na == 0 and nb == 0:
+            continue
+        if na == 0 or nb == 0:
+            partial = True
+            continue
+        differing = na + nb - 2 * _count_and(x, D0 + start, y, D0 + start, width)
+        identical = identical and differing == 0
+        hamming += differing
+        bits += width * 64
+    if bits == 0:
+        return MISSING
+    if identical:
+        return 1 if partial else 0
+    similarity = hamming_similarity(hamming, bits, functions)
+    return _dense_level(similarity, 2.0, 2.0, 0.48, 0.38, 0.25, 0.12)
+
+
+@_jit
+def date_level(c: int, na: int, nb: int, functions: int) -> int:
     if na <= SEX_BITS or nb <= SEX_BITS:
         return MISSING  # no date (at most the bits of the sex token): nothing to compare
     dice = 2.0 * c / (na + nb)
@@ -142,11 +255,16 @@ def pair_levels(words: Any, profile: Any, i: int, j: int) -> Any:
     pi = profile[i]
     pj = profile[j]
     na_f, na_l, nb_f, nb_l = int(pi[0]), int(pi[1]), int(pj[0]), int(pj[1])
-    ff = name_level(_count_and(x, F0, y, F0, NAME_WORDS), na_f, nb_f)
-    ll = name_level(_count_and(x, L0, y, L0, NAME_WORDS), na_l, nb_l)
-    dd = date_level(_count_and(x, D0, y, D0, DATE_WORDS), int(pi[2]), int(pj[2]))
-    fl = name_level(_count_and(x, F0, y, L0, NAME_WORDS), na_f, nb_l)
-    lf = name_level(_count_and(x, L0, y, F0, NAME_WORDS), na_l, nb_f)
+    h = int(pi[PROFILE_FUNCTIONS])  # both records are of one spec version
+    hd = int(pi[PROFILE_DATE_FUNCTIONS])
+    ff = name_level(_count_and(x, F0, y, F0, NAME_WORDS), na_f, nb_f, h)
+    ll = name_level(_count_and(x, L0, y, L0, NAME_WORDS), na_l, nb_l, h)
+    if hd > 0:
+        dd = dense_date_level(x, y, hd)
+    else:
+        dd = date_level(_count_and(x, D0, y, D0, DATE_WORDS), int(pi[2]), int(pj[2]), hd)
+    fl = name_level(_count_and(x, F0, y, L0, NAME_WORDS), na_f, nb_l, h)
+    lf = name_level(_count_and(x, L0, y, F0, NAME_WORDS), na_l, nb_f, h)
     if _rank(fl) + _rank(lf) < _rank(ff) + _rank(ll):
         return fl, lf, dd, 1
     return ff, ll, dd, 0

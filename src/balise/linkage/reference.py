@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from balise.linkage.kernels import MISSING, SEX_BITS
-
-NAME_WORDS, DATE_WORDS = 6, 4
-F0, L0, D0 = 0, 6, 12
+from balise.linkage.kernels import (
+    D0,
+    DATE_PARTS,
+    DATE_WORDS,
+    F0,
+    L0,
+    MISSING,
+    NAME_WORDS,
+    SEX_BITS,
+)
 
 
 def _bits(row: Any, start: int, width: int) -> int:
@@ -39,8 +46,34 @@ def _level(c: int, na: int, nb: int, cuts: tuple[float, ...], subset_at: int) ->
     return level
 
 
-def name_level(c: int, na: int, nb: int) -> int:
+def _dense_level(c: int, na: int, nb: int, bits: int, h: int, cuts: tuple[float, ...]) -> int:
+    """Spec v2: Hamming distance -> XOR-of-H flip rate -> one vote's flip rate -> cosine."""
+    q = 1.0 - 2.0 * (na + nb - 2 * c) / bits
+    similarity = math.cos(math.pi * (1.0 - q ** (1.0 / h)) / 2.0) if q > 0 else 0.0
+    return next((level for level, cut in enumerate(cuts) if similarity >= cut), len(cuts))
+
+
+def name_level(c: int, na: int, nb: int, functions: int = 0) -> int:
+    if functions and na and nb:
+        return _dense_level(c, na, nb, NAME_WORDS * 64, functions, (0.9, 0.8, 0.7, 0.6, 0.45, 0.3))
     return _level(c, na, nb, (0.9, 0.75, 0.6, 0.45, 0.3), 1)
+
+
+def dense_date_level(x: Any, y: Any, functions: int) -> int:
+    """Spec v2 dates, part by part (year, month, day words from D0), as the kernel."""
+    parts = [(_bits(x, D0 + s, w), _bits(y, D0 + s, w), w * 64) for s, w in DATE_PARTS]
+    both = [(a, b, bits) for a, b, bits in parts if a and b]
+    if not both:
+        return MISSING
+    partial = any(bool(a) != bool(b) for a, b, _ in parts)
+    if all(a == b for a, b, _ in both):
+        return 1 if partial else 0
+    hamming = sum((a ^ b).bit_count() for a, b, _ in both)
+    bits = sum(bits for _, _, bits in both)
+    q = 1.0 - 2.0 * hamming / bits
+    similarity = math.cos(math.pi * (1.0 - q ** (1.0 / functions)) / 2.0) if q > 0 else 0.0
+    cuts = (0.48, 0.38, 0.25, 0.12)
+    return 2 + next((level for level, cut in enumerate(cuts) if similarity >= cut), len(cuts))
 
 
 def date_level(c: int, na: int, nb: int) -> int:
@@ -53,26 +86,32 @@ def _rank(level: int) -> float:
     return 7.0 if level == MISSING else float(level)  # a missing name explains nothing
 
 
-def pair_levels(x: Any, y: Any) -> tuple[int, int, int, int]:
-    """(first, last, date, swapped) as `kernels.pair_levels`, with Python integers."""
+def pair_levels(x: Any, y: Any, functions: tuple[int, int] = (0, 0)) -> tuple[int, int, int, int]:
+    """(first, last, date, swapped) as `kernels.pair_levels`, with Python integers; `functions`
+    are the spec's numbers of majority functions for names and for the date (0 for v1)."""
     f = (_bits(x, F0, NAME_WORDS), _bits(y, F0, NAME_WORDS))
     last = (_bits(x, L0, NAME_WORDS), _bits(y, L0, NAME_WORDS))
     d = (_bits(x, D0, DATE_WORDS), _bits(y, D0, DATE_WORDS))
 
     def level(a: int, b: int) -> int:
-        return name_level((a & b).bit_count(), a.bit_count(), b.bit_count())
+        return name_level((a & b).bit_count(), a.bit_count(), b.bit_count(), functions[0])
 
     ff, ll = level(f[0], f[1]), level(last[0], last[1])
     fl, lf = level(f[0], last[1]), level(last[0], f[1])
-    dd = date_level((d[0] & d[1]).bit_count(), d[0].bit_count(), d[1].bit_count())
+    if functions[1]:
+        dd = dense_date_level(x, y, functions[1])
+    else:
+        dd = date_level((d[0] & d[1]).bit_count(), d[0].bit_count(), d[1].bit_count())
     if _rank(fl) + _rank(lf) < _rank(ff) + _rank(ll):
         return fl, lf, dd, 1
     return ff, ll, dd, 0
 
 
-def pair_score(x: Any, y: Any, info_x: Any, info_y: Any, weights: Any) -> float:
+def pair_score(
+    x: Any, y: Any, info_x: Any, info_y: Any, weights: Any, functions: tuple[int, int] = (0, 0)
+) -> float:
     """The score of `kernels.pair_score`; info_* are profile columns 3-6 of each record."""
-    first, last, date, swapped = pair_levels(x, y)
+    first, last, date, swapped = pair_levels(x, y, functions)
     total = 0.0
     names_info = 0.0
     for field, level in enumerate((first, last, date)):

@@ -23,16 +23,27 @@ from typing import Any
 import numpy as np
 
 from balise.linkage.kernels import (
+    D0,
+    DATE_WORDS,
+    F0,
+    L0,
     LEVELS,
     MISSING,
+    NAME_WORDS,
+    PROFILE_COLUMNS,
+    PROFILE_DATE_FUNCTIONS,
+    PROFILE_FUNCTIONS,
     SEX_BITS,
     anchored_levels,
     pair_levels_many,
     segment_counts,
     twin_statistics,
 )
+from balise.linkage.spec import CURRENT, EncodingSpec
 
-FIELDS = 3  # first name, last name, birth date + sex
+FIELDS = 3  # first name, last name, birth date (+ sex in v1)
+# the words of each field's segment in the engine's layout
+SEGMENT_WORDS = ((F0, F0 + NAME_WORDS), (L0, L0 + NAME_WORDS), (D0, D0 + DATE_WORDS))
 
 # Prior m probabilities for levels 0..6 (missing is handled apart), per field: what registers
 # do to one identity (FEBRL and the generator); the data's own estimate is blended with it.
@@ -129,16 +140,20 @@ def _information(
     return info
 
 
-def record_profile(words: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+def record_profile(
+    words: np.ndarray[Any, Any], spec: EncodingSpec = CURRENT
+) -> np.ndarray[Any, Any]:
     """Per record: set bits per segment, information content of each segment's value, and of
     the two names together (in either order): common pairs like a Turkish first name with a
-    Turkish surname are more frequent than their separate frequencies suggest."""
+    Turkish surname are more frequent than their separate frequencies suggest; then the
+    spec's number of majority functions (how the kernels compare the segments)."""
     counts = segment_counts(words)
     n = len(words)
-    profile = np.zeros((n, 7))
+    profile = np.zeros((n, PROFILE_COLUMNS))
+    profile[:, PROFILE_FUNCTIONS] = spec.name_functions
+    profile[:, PROFILE_DATE_FUNCTIONS] = spec.date_functions
     profile[:, :3] = counts
-    first, last = _segment_hashes(words, 0, 6), _segment_hashes(words, 6, 12)
-    date = _segment_hashes(words, 12, 16)
+    first, last, date = (_segment_hashes(words, start, stop) for start, stop in SEGMENT_WORDS)
     pair = np.minimum(first, last) * np.uint64(0xBF58476D1CE4E5B9) ^ np.maximum(first, last)
     identity = pair * np.uint64(0x94D049BB133111EB) ^ date
     names = np.concatenate([first, last])
@@ -171,9 +186,6 @@ def _poisson_upper(observed: int, confidence: float) -> float:
     return high
 
 
-SEGMENT_WORDS = ((0, 6), (6, 12), (12, 16))  # first name, last name, birth date + sex
-
-
 def _grouped(key: np.ndarray[Any, Any], index: np.ndarray[Any, Any]) -> tuple[Any, Any]:
     """Record indices ordered by key value, and where each value's group starts (and ends)."""
     order = np.argsort(key, kind="stable")
@@ -202,7 +214,7 @@ def twin_share(
     index = np.flatnonzero(_present(profile))
     if len(index) < 2:
         return high
-    key = _segment_hashes(words[index], 6, 16)  # surname and date segments together
+    key = _segment_hashes(words[index], L0, D0 + DATE_WORDS)  # surname and date together
     order, starts = _grouped(key, index)
     ordinary, repeated, sides, both = twin_statistics(
         words, profile, order, starts, params.twin_group_limit

@@ -20,7 +20,7 @@ from balise.linkage.normalise import (
     parse_sex,
 )
 from balise.linkage.secret import NetworkSecret
-from balise.linkage.spec import CURRENT, VECTORS_V1
+from balise.linkage.spec import SPECS, VECTORS, EncodingSpec
 
 VECTOR_SECRET = NetworkSecret(bytes(range(32)))
 
@@ -59,7 +59,8 @@ def vector(encoder: Encoder, first: str, last: str, birth: str, sex: str) -> dic
     first_forms, last_forms = first_name_forms(first), last_name_forms(last)
     try:
         expected: dict[str, Any] = encoder.columns(first, last, birth, sex)
-        tokens = date_tokens(parse_birth_date(birth), parse_sex(sex))
+        sex_code = parse_sex(sex) if encoder.spec.encodes_sex else ""
+        tokens = date_tokens(parse_birth_date(birth), sex_code)
     except ValueError as error:
         expected = {"error": str(error).split(":", 1)[0]}
         tokens = []
@@ -74,19 +75,24 @@ def vector(encoder: Encoder, first: str, last: str, birth: str, sex: str) -> dic
     }
 
 
-def build() -> dict[str, Any]:
-    encoder = Encoder(VECTOR_SECRET)
+def build(spec: EncodingSpec) -> dict[str, Any]:
+    encoder = Encoder(VECTOR_SECRET, spec)
     return {
-        "spec_version": CURRENT.version,
+        "spec_version": spec.version,
         "secret_file": VECTOR_SECRET.dumps(),
         "key_id": VECTOR_SECRET.key_id,
         "vectors": [vector(encoder, *identity) for identity in IDENTITIES],
     }
 
 
+def dumps(spec: EncodingSpec) -> str:
+    return json.dumps(build(spec), indent=1, ensure_ascii=False) + "\n"
+
+
 def main() -> int:
-    VECTORS_V1.write_text(json.dumps(build(), indent=1, ensure_ascii=False) + "\n", "utf-8")
-    print(f"wrote {VECTORS_V1}", file=sys.stderr)  # noqa: T201 - a developer tool
+    for version, path in VECTORS.items():
+        path.write_text(dumps(SPECS[version]), "utf-8")
+        print(f"wrote {path}", file=sys.stderr)  # noqa: T201 - a developer tool
     return 0
 
 

@@ -1,19 +1,28 @@
-// Balise identity encoding, spec v1 (docs/encoding.md): the JavaScript twin of
+// Balise identity encoding, spec v2 (docs/encoding.md): the JavaScript twin of
 // balise.linkage (normalise.py, encode.py, secret.py). One ES module, no build step; runs in
 // browsers and Node 20 through globalThis.crypto.subtle. It must agree with `balise encode`
 // bit for bit: every rule below mirrors the Python one in the same order.
 
-const SPEC_VERSION = 1;
+const SPEC_VERSION = 2;
 const SECRET_FORMAT = "balise-network-secret";
+// §2: each segment is made of parts; a part is voted on by the tokens of its kinds only.
+const ALL_KINDS = ["b", "s", "y", "yy", "m", "ym", "d", "md", "dm", "ymd"];
 const SEGMENTS = {
-  first_name: { key: "name", offset: 0, bits: 384 },
-  last_name: { key: "name", offset: 384, bits: 384 },
-  birth_date_sex: { key: "date", offset: 768, bits: 256 },
+  first_name: { key: "name", functions: 2, parts: [{ kinds: ALL_KINDS, bits: 768 }] },
+  last_name: { key: "name", functions: 2, parts: [{ kinds: ALL_KINDS, bits: 768 }] },
+  birth_date: {
+    key: "date",
+    functions: 1,
+    parts: [
+      { kinds: ["y", "yy"], bits: 128 },
+      { kinds: ["m", "ym"], bits: 128 },
+      { kinds: ["d", "md", "dm", "ymd"], bits: 256 },
+    ],
+  },
 };
-const TOTAL_BYTES = 128;
-const BITS_PER_TOKEN = {
-  b: 6, s: 8, y: 6, yy: 4, m: 3, ym: 3, d: 3, md: 4, dm: 5, ymd: 6, sex: 4,
-};
+// §6: the weight of a token of each kind in every vote
+const TOKEN_WEIGHTS = { b: 6, s: 8, y: 6, yy: 4, m: 3, ym: 3, d: 3, md: 4, dm: 5, ymd: 6 };
+const TIE_LABEL = "tie";
 
 const SPECIAL_LETTERS = [
   ["ß", "ss"], ["æ", "ae"], ["œ", "oe"], ["ø", "o"], ["đ", "d"], ["ð", "d"], ["ł", "l"],
@@ -354,15 +363,55 @@ export async function parseSecret(text) {
   };
 }
 
-async function setTokens(bits, keyBytes, segment, tokens) {
-  for (const token of tokens) {
-    const k = BITS_PER_TOKEN[token.split(":", 1)[0]];
-    const digest = await hmac(keyBytes, token);
-    for (let i = 0; i < k; i++) {
-      const position = segment.offset + (((digest[2 * i] << 8) | digest[2 * i + 1]) % segment.bits);
-      bits[position >> 3] |= 0x80 >> (position & 7);
-    }
+// §6.2: `bits` keyed pseudo-random bits: HMAC(key, "<function>.<block>.<label>"), blocks 0, 1...
+async function stream(keyBytes, fn, label, bits) {
+  const out = new Uint8Array(bits / 8);
+  for (let block = 0; block * 32 < out.length; block++) {
+    const digest = await hmac(keyBytes, `${fn}.${block}.${label}`);
+    out.set(digest.subarray(0, Math.min(32, out.length - block * 32)), block * 32);
   }
+  return out;
+}
+
+const bitAt = (bytes, j) => (bytes[j >> 3] >> (7 - (j & 7))) & 1;
+const voteCache = new Map();
+
+async function votes(keyBytes, fn, token, bits) {
+  const cacheKey = `${toHex(keyBytes)}|${fn}|${bits}|${token}`;
+  let found = voteCache.get(cacheKey);
+  if (!found) {
+    if (voteCache.size > 200000) voteCache.clear();
+    found = await stream(keyBytes, fn, token, bits);
+    voteCache.set(cacheKey, found);
+  }
+  return found;
+}
+
+// §6.3: every bit of a part is the XOR over the segment's functions of the keyed weighted
+// majority of its tokens' votes (a zero sum takes the tie-breaker's bit).
+async function majoritySegment(keyBytes, segment, tokens) {
+  const chunks = [];
+  for (const part of segment.parts) {
+    const mine = tokens.filter((t) => part.kinds.includes(t.split(":", 1)[0]));
+    const out = new Uint8Array(part.bits / 8);
+    if (mine.length) {
+      for (let fn = 0; fn < segment.functions; fn++) {
+        const sums = new Int32Array(part.bits);
+        for (const token of mine) {
+          const weight = TOKEN_WEIGHTS[token.split(":", 1)[0]];
+          const bits = await votes(keyBytes, fn, token, part.bits);
+          for (let j = 0; j < part.bits; j++) sums[j] += bitAt(bits, j) ? weight : -weight;
+        }
+        const ties = await votes(keyBytes, fn, TIE_LABEL, part.bits);
+        for (let j = 0; j < part.bits; j++) {
+          const bit = sums[j] > 0 ? 1 : sums[j] < 0 ? 0 : bitAt(ties, j);
+          if (bit) out[j >> 3] ^= 0x80 >> (j & 7);
+        }
+      }
+    }
+    chunks.push(out);
+  }
+  return chunks;
 }
 
 function toBase64(bytes) {
@@ -395,11 +444,18 @@ export async function encodeIdentity(secret, identity, { damagedDates = "refuse"
     damagedDates === "keep-plausible"
       ? plausibleParts(identity.birth_date ?? "", { today }).date
       : parseBirthDate(identity.birth_date ?? "");
-  const sex = parseSex(identity.sex ?? "");
-  const bits = new Uint8Array(TOTAL_BYTES);
-  await setTokens(bits, keys.nameKey, SEGMENTS.first_name, nameTokens(firstNameForms(identity.first_name ?? "")));
-  await setTokens(bits, keys.nameKey, SEGMENTS.last_name, nameTokens(lastNameForms(identity.last_name ?? "")));
-  await setTokens(bits, keys.dateKey, SEGMENTS.birth_date_sex, dateTokens(date, sex));
+  parseSex(identity.sex ?? ""); // validated, not encoded in spec v2
+  const chunks = [
+    ...(await majoritySegment(keys.nameKey, SEGMENTS.first_name, nameTokens(firstNameForms(identity.first_name ?? "")))),
+    ...(await majoritySegment(keys.nameKey, SEGMENTS.last_name, nameTokens(lastNameForms(identity.last_name ?? "")))),
+    ...(await majoritySegment(keys.dateKey, SEGMENTS.birth_date, dateTokens(date, ""))),
+  ];
+  const bits = new Uint8Array(chunks.reduce((total, c) => total + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    bits.set(chunk, at);
+    at += chunk.length;
+  }
   return {
     balise_encoding: toBase64(bits),
     balise_version: String(SPEC_VERSION),

@@ -309,7 +309,9 @@ def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
             fj = f
             if swapped == 1:
                 fj = 1 - f
-            if level == 1:
+            if level == 1 and pi[PROFILE_FUNCTIONS] == 0:
+                # v1: a subset, so the record with fewer bits holds the shorter name (v2 bits
+                # do not say which is shorter: the commoner bounds it, as for levels 2-3)
                 held = pi[3 + f] if pi[f] <= pj[fj] else pj[3 + fj]
             else:
                 held = min(pi[3 + f], pj[3 + fj])

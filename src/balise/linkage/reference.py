@@ -119,7 +119,7 @@ def pair_score(
         if field < 2 and 1 <= level <= 3:
             bits_x = _bits(x, (F0, L0)[field], NAME_WORDS).bit_count()
             bits_y = _bits(y, (F0, L0)[other], NAME_WORDS).bit_count()
-            if level == 1:
+            if level == 1 and not functions[0]:
                 held = info_x[field] if bits_x <= bits_y else info_y[other]
             else:
                 held = min(info_x[field], info_y[other])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from balise.linkage.secret import NetworkSecret
+from balise.linkage.spec import CURRENT
 from tests.cli.conftest import balise
 
 HEADER = "record_id,first_name,last_name,birth_date,sex\n"
@@ -131,7 +132,7 @@ def test_it_lists_every_refused_encoded_row_at_once(tmp_path: Path) -> None:
         row,
         f"a2,{encoding[:-8]},{rest}",  # line 3: damaged encoding
         f"a1,{encoding},{rest}",  # line 4: record id twice
-        f"a3,{encoding},{rest.replace('1,', '7,', 1)}",  # line 5: another version
+        f"a3,{encoding},{rest.replace(f'{CURRENT.version},', '7,', 1)}",  # line 5: another version
         f"a4,{encoding}",  # line 6: missing fields
         f"a5,{encoding},{rest}",
     ]
@@ -144,4 +145,4 @@ def test_it_lists_every_refused_encoded_row_at_once(tmp_path: Path) -> None:
     ]  # fmt: skip
     assert "field balise_encoding" in listed[0]
     assert "field record_id 'a1': appears twice" in listed[1]
-    assert "field balise_version '7': mixed with version '1'" in listed[2]
+    assert f"field balise_version '7': mixed with version '{CURRENT.version}'" in listed[2]

@@ -171,28 +171,22 @@ def _children(estimates: Sequence[Any], singletons: int) -> dict[str, Any]:
 
 
 def linkable(version: str) -> bool:
-    """Whether the engine links encodings of this spec version.
+    """Whether the engine links encodings of this spec version: every version the linkage
+    package knows (each is read in the engine's layout, `kernels.engine_words`); encodings of a
+    version this server does not know are never compared with anything, each its own child,
+    until their organisation re-encodes them. Versions are never compared with each other."""
+    from balise.linkage.spec import SPECS
 
-    The similarity kernels are built for the current spec's layout, so a version is linked when
-    it is the current one or differs from it by nothing but its number; encodings of any other
-    version (an older spec with another layout, or one this server does not know) are never
-    compared with anything, each its own child, until their organisation re-encodes them.
-    """
-    from balise.linkage.spec import CURRENT, SPECS
-
-    if not version.isascii() or not version.isdigit():
-        return False
-    spec = SPECS.get(int(version))
-    if spec is None:
-        return False
-    return dataclasses.replace(spec, version=CURRENT.version) == CURRENT
+    return version.isascii() and version.isdigit() and int(version) in SPECS
 
 
-def _words(raws: Sequence[bytes]) -> Any:
-    """The engine's word rows (the linkable layouts are the current one's)."""
+def _words(raws: Sequence[bytes], version: str) -> Any:
+    """The rows of one linkable spec version, as written."""
     from balise.linkage.dedupe import words_from_base64
+    from balise.linkage.spec import spec_for
 
-    return words_from_base64(base64.b64encode(raw).decode("ascii") for raw in raws)
+    texts = (base64.b64encode(raw).decode("ascii") for raw in raws)
+    return words_from_base64(texts, spec_for(int(version)))
 
 
 def _cluster_groups(
@@ -205,6 +199,7 @@ def _cluster_groups(
     engine read from each key's encodings (`estimated_model`); the number of children and its
     90% interval (`_children`); records and children by spec version (`versions`)."""
     from balise.linkage.dedupe import dedupe_words
+    from balise.linkage.spec import spec_for
 
     groups: list[list[int]] = [[pk] for pk in unencoded]
     candidates = links = 0
@@ -223,7 +218,9 @@ def _cluster_groups(
             summary["children"] += len(members)
             continue
         say(0, None, "clusters")
-        result = dedupe_words(_words([raw for _, raw in members]), params, interval=True)
+        spec = spec_for(int(version))
+        rows = _words([raw for _, raw in members], version)
+        result = dedupe_words(rows, params, interval=True, spec=spec)
         if result.children is not None:
             estimates.append(result.children)
         candidates += result.candidates

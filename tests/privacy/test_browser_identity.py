@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page, Request, expect
 from pytest_django.live_server_helper import LiveServer
 
+from balise.linkage.spec import CURRENT
 from balise.situations.models import Situation
 from tests.a11y import assert_no_serious_axe_violations
 from tests.conftest import browser_sign_in
@@ -127,7 +128,7 @@ def test_it_encodes_on_the_device_and_sends_no_identity(
     page.keyboard.press("Enter")
     expect(page.locator("#device-secret")).to_have_attribute("data-state", "set")
     expect(page.locator("#secret-key-id")).to_have_text(secret_file.secret.key_id)
-    expect(page.locator("#secret-version")).to_have_text("1")
+    expect(page.locator("#secret-version")).to_have_text(str(CURRENT.version))
     expect(page.locator("#secret-text")).to_have_value("")
     assert_no_serious_axe_violations(page)
 
@@ -147,7 +148,7 @@ def test_it_encodes_on_the_device_and_sends_no_identity(
     situation = Situation.objects.get(organisation=user.organisation)
     expected = balise_encode(secret_file, FIRST, tmp_path)
     assert stored_encoding(situation) == expected["balise_encoding"]
-    assert situation.identity_version == expected["balise_version"] == "1"
+    assert situation.identity_version == expected["balise_version"] == str(CURRENT.version)
     assert situation.identity_key_id == expected["balise_key_id"] == secret_file.secret.key_id
 
     # Editing replaces the encoding (birth date typed as DD/MM/YYYY).

@@ -16,7 +16,7 @@ from balise.linkage.secret import loads_secret
 from tests.conftest import browser_sign_in
 from tests.privacy.conftest import SecretFile, browser_recorder
 
-VECTORS = Path(__file__).resolve().parents[2] / "src/balise/linkage/spec/vectors-v1.json"
+VECTORS = Path(__file__).resolve().parents[2] / "src/balise/linkage/spec/vectors-v2.json"
 
 RUN_VECTORS = """async ({url, secret, inputs}) => {
   const { encodeIdentity } = await import(url);

@@ -14,6 +14,7 @@ from django.test import Client
 
 from balise.accounts.models import User
 from balise.jobs.models import Job
+from balise.linkage.spec import CURRENT
 from balise.situations.models import Situation
 from tests.conftest import Personas
 from tests.privacy.conftest import SecretFile
@@ -77,6 +78,6 @@ def test_it_imports_the_output_of_balise_encode(
         for row in csv.DictReader(handle):
             situation = by_reference[row["record_id"]]
             assert stored_encoding(situation) == row["balise_encoding"]
-            assert situation.identity_version == row["balise_version"] == "1"
+            assert situation.identity_version == row["balise_version"] == str(CURRENT.version)
             assert situation.identity_key_id == secret_file.secret.key_id
             assert situation.arrondissement == row["arrondissement"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.conf import LazySettings
@@ -12,7 +13,19 @@ from django.core.management.base import CommandError
 from balise.accounts.models import Organisation, OrgRole, PlatformRole, User
 from balise.audit.models import AuditEvent
 from balise.audit.services import verify_chain
-from balise.network.management.commands.demo import DEMO_ORGANISATIONS, DEMO_PASSWORD
+from balise.linkage.secret import loads_secret
+from balise.network.management.commands.demo import (
+    DEMO_ORGANISATIONS,
+    DEMO_PASSWORD,
+    DEMO_UNLOCK_CODE,
+)
+from balise.network.models import KeyCustodian, NetworkKey, WrappedSecret
+from balise.network.wrapping import unwrap_secret
+
+
+@pytest.fixture(autouse=True)
+def _var_dir(settings: LazySettings, tmp_path: Path) -> None:
+    settings.VAR_DIR = tmp_path  # the demo secret is written there
 
 
 def run(*args: str) -> str:
@@ -72,3 +85,21 @@ def test_it_is_idempotent_and_audited(settings: LazySettings) -> None:
     assert AuditEvent.objects.filter(action="network.organisation_created").count() == counts[0]
     assert AuditEvent.objects.filter(action="demo.user_created").count() == counts[1]
     assert verify_chain().ok
+
+
+@pytest.mark.django_db
+def test_it_hands_out_the_demo_secret_wrapped(settings: LazySettings, tmp_path: Path) -> None:
+    settings.DEMO = True
+    settings.VAR_DIR = tmp_path
+    output = run()
+    secret = loads_secret((tmp_path / "demo-network-secret").read_text(encoding="utf-8"))
+    assert secret.key_id in output
+    assert DEMO_UNLOCK_CODE in output
+    assert NetworkKey.objects.get().key_id == secret.key_id
+    wraps = WrappedSecret.objects.all()
+    assert wraps.count() == len(DEMO_ORGANISATIONS)
+    assert unwrap_secret(wraps[0].wrapped, DEMO_UNLOCK_CODE) == secret.dumps()
+    assert KeyCustodian.objects.count() == 1
+    run()  # idempotent: nothing new
+    assert WrappedSecret.objects.count() == len(DEMO_ORGANISATIONS)
+    assert NetworkKey.objects.count() == 1

@@ -1,6 +1,7 @@
 """Test helpers for the wrapped network secret: the browser's wrap, made in Python.
 
-``wrap_secret`` follows network-secret.js exactly (PBKDF2-SHA256 → AES-256-GCM, the key
+``wrap_secret`` (balise.network.wrapping) follows network-secret.js exactly (PBKDF2-SHA256 →
+AES-256-GCM, the key
 identifier as associated data), so a browser can unlock what a test stored, and a test can
 open what a browser stored.
 """
@@ -12,52 +13,15 @@ import json
 import os
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
-
 from balise.network.services import MIN_ITERATIONS
+from balise.network.wrapping import unwrap_secret as unwrap_secret
+from balise.network.wrapping import wrap_secret as _wrap_secret
 
 CODE = "K7Q2M-9XR4T-B8W3N-C6V5P"  # a well-formed unlock code (Crockford base32)
 
 
-def _b64(raw: bytes) -> str:
-    return base64.b64encode(raw).decode("ascii")
-
-
-def _normalise(code: str) -> bytes:
-    return code.upper().replace("-", "").replace(" ", "").encode("ascii")
-
-
-def _key(code: str, salt: bytes, iterations: int) -> bytes:
-    kdf = PBKDF2HMAC(algorithm=hashes.SHA256(), length=32, salt=salt, iterations=iterations)
-    return kdf.derive(_normalise(code))
-
-
 def wrap_secret(secret_text: str, key_id: str, code: str = CODE) -> dict[str, Any]:
-    salt, iv = os.urandom(16), os.urandom(12)
-    aad = f"balise-wrapped-secret:v1:{key_id}".encode()
-    ciphertext = AESGCM(_key(code, salt, MIN_ITERATIONS)).encrypt(iv, secret_text.encode(), aad)
-    return {
-        "format": "balise-wrapped-secret",
-        "version": 1,
-        "key_id": key_id,
-        "kdf": "PBKDF2-SHA256",
-        "iterations": MIN_ITERATIONS,
-        "salt": _b64(salt),
-        "cipher": "AES-256-GCM",
-        "iv": _b64(iv),
-        "ciphertext": _b64(ciphertext),
-    }
-
-
-def unwrap_secret(wrapped: dict[str, Any], code: str) -> str:
-    aad = f"balise-wrapped-secret:v1:{wrapped['key_id']}".encode()
-    key = _key(code, base64.b64decode(wrapped["salt"]), int(wrapped["iterations"]))
-    plain = AESGCM(key).decrypt(
-        base64.b64decode(wrapped["iv"]), base64.b64decode(wrapped["ciphertext"]), aad
-    )
-    return plain.decode()
+    return _wrap_secret(secret_text, key_id, code)
 
 
 def shaped_wrap(key_id: str) -> dict[str, Any]:
@@ -68,10 +32,10 @@ def shaped_wrap(key_id: str) -> dict[str, Any]:
         "key_id": key_id,
         "kdf": "PBKDF2-SHA256",
         "iterations": MIN_ITERATIONS,
-        "salt": _b64(os.urandom(16)),
+        "salt": base64.b64encode(os.urandom(16)).decode(),
         "cipher": "AES-256-GCM",
-        "iv": _b64(os.urandom(12)),
-        "ciphertext": _b64(os.urandom(180)),
+        "iv": base64.b64encode(os.urandom(12)).decode(),
+        "ciphertext": base64.b64encode(os.urandom(180)).decode(),
     }
 
 

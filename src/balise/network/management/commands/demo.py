@@ -21,6 +21,9 @@ from balise.audit.services import record_event
 from balise.network.services import organisation_create, platform_role_set
 
 DEMO_PASSWORD = "demo-balise-2026"  # noqa: S105 - published on purpose: demo settings only
+# Published on purpose, like the passwords: the demo organisations' unlock code (Crockford
+# base32 as the browser reads it: O is 0, L is 1).
+DEMO_UNLOCK_CODE = "DEMO0-CODE0-BALSE-2026X"
 DEMO_DOMAIN = "balise.test"  # reserved top-level domain (RFC 2606): no mail can reach anyone
 
 
@@ -140,6 +143,7 @@ class Command(BaseCommand):
                 },
             )
         self._print(logins, created)
+        self._hand_out_secret()
         if options["situations"] < 0 or options["at_least"] < 0:
             raise CommandError("--situations and --at-least take a positive number")
         wanted = options["situations"]
@@ -155,6 +159,36 @@ class Command(BaseCommand):
                 f"{written} synthetic situations recorded across the demo organisations "
                 "(identities encoded under var/demo-network-secret)."
             )
+
+    def _hand_out_secret(self) -> None:
+        """The demo network secret in var/ (created once), published as the network's key and
+        wrapped for every demo organisation under the published DEMO_UNLOCK_CODE, so that the
+        demo shows the unlock step. A real network's secret is created in a browser instead."""
+        from balise.network.models import KeyCustodian, NetworkKey, WrappedSecret
+        from balise.network.wrapping import wrap_secret
+        from balise.observatory.demo import demo_secret, secret_path
+
+        secret = demo_secret()
+        key = NetworkKey.objects.first()
+        if key is None:
+            key = NetworkKey.objects.create(key_id=secret.key_id)
+        if key.key_id == secret.key_id:
+            missing = Organisation.objects.filter(
+                name__in=[spec.name for spec in DEMO_ORGANISATIONS]
+            ).exclude(wrapped_secrets__network_key=key)
+            if missing.exists():
+                wrapped = wrap_secret(secret.dumps(), key.key_id, DEMO_UNLOCK_CODE)
+                WrappedSecret.objects.bulk_create(
+                    WrappedSecret(organisation=o, network_key=key, wrapped=wrapped) for o in missing
+                )
+        steward = User.objects.filter(email=f"police.steward@{DEMO_DOMAIN}").first()
+        if steward is not None and not KeyCustodian.objects.exists():
+            KeyCustodian.objects.create(user=steward)
+        self.stdout.write(
+            f"Demo network secret: {secret_path()} (key id {secret.key_id}). "
+            f"Unlock code of every demo organisation: {DEMO_UNLOCK_CODE} "
+            f"(key custodian: police.steward@{DEMO_DOMAIN})."
+        )
 
     def _load(self) -> tuple[list[Login], dict[str, int]]:
         created = {"organisations": 0, "users": 0}

@@ -159,4 +159,5 @@ def test_it_reports_the_preview_progress_per_table_and_step(
     assert len(steps) >= len(TABLES) + 1  # one step per table at least, never frozen at 0 of 1
     assert [done for done, _total, _stage in steps] == sorted(d for d, _t, _s in steps)
     assert all(done <= total for done, total, _stage in steps)
-    assert any(f"of {len(TABLES)}" in stage for _done, _total, stage in steps)
+    assert any(f"/{len(TABLES)}" in stage for _done, _total, stage in steps)
+    assert all(len(stage) <= 32 for _done, _total, stage in steps)  # Job.stage's length

@@ -47,7 +47,7 @@ def preview_release(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
     progress(0, 1, stage="protecting")
 
     def report(done: int, total: int, stage: str) -> None:
-        progress(done, total, stage=stage)
+        progress(done, total, stage=stage[:32])  # Job.stage holds 32 characters
 
     try:
         release_preview(actor=job.owner, release=release, progress=report)

@@ -431,7 +431,7 @@ def release_preview(
         return cell_key_preview(actor=actor, release=release, progress=progress)
     steps = 1 + len(release.tables)
     if progress is not None:
-        progress(0, steps, "protecting and auditing every table together")
+        progress(0, steps, "protecting all tables")
     built = build(
         period=release.period,
         tables=release.tables,
@@ -445,7 +445,7 @@ def release_preview(
     suggestions = []
     for index, table in enumerate(built.protected.tables):
         if progress is not None:
-            progress(1 + index, steps, f"coarser views: table {index + 1} of {steps - 1}")
+            progress(1 + index, steps, f"coarser views {index + 1}/{steps - 1}")
         alternatives = coarser_alternatives(table.spec)
         if not alternatives:
             continue
@@ -924,7 +924,8 @@ def build_cell_key(
 
     def tabulating(done: int, total: int, stage: str) -> None:
         if progress is not None:
-            progress(done, total + cells, f"table {min(done + 1, total)} of {total}: {stage}")
+            # A job's stage holds 32 characters: the table's number, not its name.
+            progress(done, total + cells, f"perturbing table {min(done + 1, total)}/{total}")
 
     perturbed = perturb_release(
         specs, rows, secret=cell_key_secret(), ptable=ptable(), metadata=meta, progress=tabulating
@@ -934,7 +935,7 @@ def build_cell_key(
 
     def attacking(done: int, total: int, _stage: str) -> None:
         if progress is not None:
-            progress(len(specs) + done, len(specs) + total, f"attack: cell {done} of {total}")
+            progress(len(specs) + done, len(specs) + total, f"attack: cell {done}/{total}")
 
     try:
         attack = audit_perturbed(

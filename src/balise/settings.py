@@ -239,6 +239,8 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 TIME_ZONE = "Europe/Brussels"
+# Belgian date order and the 24-hour clock in every interface language (balise/formats/).
+FORMAT_MODULE_PATH = ["balise.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

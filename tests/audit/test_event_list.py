@@ -177,7 +177,7 @@ def test_it_reads_actions_as_words_and_details_as_fields_in_local_time(
     assert "Publication retirée" in page  # the action in the reader's language (French)
     assert "<dt>reason</dt><dd>Linkage error</dd>" in page  # a field, not a JSON string
     assert "Raw JSON" in page or "JSON brut" in page  # the raw JSON one click away
-    assert "2026-07-01 12:00:00" in page  # Brussels summer time, UTC+2
+    assert "01/07/2026 12:00:00" in page  # Belgian order, Brussels summer time (UTC+2)
 
 
 @pytest.mark.django_db

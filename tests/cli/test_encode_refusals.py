@@ -128,3 +128,35 @@ def test_it_writes_the_same_file_either_way_when_no_date_is_damaged(
     assert status == 0, stderr
     assert out.read_bytes() == refused_mode
     assert "0 birth date(s) kept partially" in stderr
+
+
+def test_it_reads_year_less_dates_and_keeps_month_and_day_of_an_impossible_year(
+    tmp_path: Path, secret: Path
+) -> None:
+    rows = (
+        "r2,Lina,Maes,--05-12,F,school\n"  # a register that holds day and month only
+        "r3,Lina,Maes,2204-05-12,F,school\n"  # a typo in the year
+        "r4,Lina,Maes,2204-25-03,F,school\n"  # impossible year and month: the pair
+        "r5,Lina,Maes,2204-13-45,F,school\n"  # nothing plausible
+    )
+    status, stderr, _ = encode(tmp_path, secret, HEADER + GOOD + rows)
+    assert status == 2
+    assert [line.split(":")[0] for line in refused_lines(stderr)] == [
+        "line 4 (record r3)", "line 5 (record r4)", "line 6 (record r5)",
+    ]  # fmt: skip
+    content = HEADER + GOOD + rows
+    status, stderr, out = encode(tmp_path, secret, content, "--damaged-dates", "keep-plausible")
+    assert status == 0, stderr
+    assert "3 birth date(s) kept partially" in stderr
+    assert "  1 kept month and day (the year is impossible" in stderr
+    assert "  1 kept day and month in either order" in stderr
+    assert "  1 kept nothing (no part of the date is plausible)" in stderr
+    written = read_rows(out)
+    encoder = Encoder(loads_secret(secret.read_text("utf-8")))
+    assert written["r2"]["balise_encoding"] == written["r3"]["balise_encoding"]
+    assert written["r2"]["balise_encoding"] == encoder.encode(
+        "Lina", "Maes", BirthDate(None, 5, 12), "F"
+    )
+    pair = BirthDate(day_and_month=(3, 25))
+    assert written["r4"]["balise_encoding"] == encoder.encode("Lina", "Maes", pair, "F")
+    assert written["r5"]["balise_encoding"] == encoder.encode("Lina", "Maes", "", "F")

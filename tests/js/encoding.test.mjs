@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import {
+  DATE_PARTS,
   dateTokens,
   encodeIdentity,
   firstNameForms,
@@ -12,6 +13,7 @@ import {
   nameTokens,
   parseBirthDate,
   parseSex,
+  plausibleParts,
 } from "../../src/balise/static/balise/js/encoding.js";
 
 const vectorsUrl = new URL("../../src/balise/linkage/spec/vectors-v2.json", import.meta.url);
@@ -42,6 +44,36 @@ for (const [index, vector] of vectors.vectors.entries()) {
     }
   });
 }
+
+// §5.4: damaged dates encoded with {damagedDates: "keep-plausible", today}.
+for (const [index, vector] of vectors.damaged_dates.entries()) {
+  const label = `damaged date ${index}: ${JSON.stringify(vector.input.birth_date)}`;
+
+  test(`${label} keeps the plausible parts as in Python`, async () => {
+    const options = { damagedDates: vector.options.damagedDates, today: vector.options.today };
+    if (vector.expected.error) {
+      assert.throws(() => plausibleParts(vector.input.birth_date, { today: options.today }), {
+        field: vector.expected.error,
+      });
+      await assert.rejects(encodeIdentity(vectors.secret_file, vector.input, options), (error) => {
+        assert.equal(error.field, vector.expected.error);
+        return true;
+      });
+      return;
+    }
+    const kept = plausibleParts(vector.input.birth_date, { today: options.today });
+    assert.equal(kept.part, vector.part);
+    assert.deepEqual(dateTokens(kept.date, ""), vector.date_tokens);
+    assert.deepEqual(await encodeIdentity(vectors.secret_file, vector.input, options), vector.expected);
+  });
+}
+
+test("the vectors hold every kind of damaged date", () => {
+  const parts = new Set(vectors.damaged_dates.map((vector) => vector.part));
+  for (const part of [...DATE_PARTS, null]) {
+    assert.ok(parts.has(part), part);
+  }
+});
 
 test("a damaged secret file is refused", async () => {
   const damaged = vectors.secret_file.replace(vectors.key_id, "0000000000000000");

@@ -13,6 +13,7 @@ import pytest
 
 from balise.linkage.encode import Encoder
 from balise.linkage.normalise import (
+    BirthDate,
     DatePart,
     InvalidField,
     date_tokens,
@@ -25,15 +26,16 @@ from balise.linkage.synthetic import make_records
 ROOT = Path(__file__).resolve().parents[2]
 MODULE = ROOT / "src/balise/static/balise/js/encoding.js"
 NODE = shutil.which("node")
+TODAY = dt.date(2026, 6, 1)  # dates after it are damaged (§5.4)
 pytestmark = pytest.mark.skipif(NODE is None, reason="node is not installed")
 
 RUNNER = """
 import { readFileSync } from "node:fs";
 import { encodeIdentity } from "%s";
-const { secret, identities } = JSON.parse(readFileSync(process.argv[2], "utf-8"));
+const { secret, identities, options } = JSON.parse(readFileSync(process.argv[2], "utf-8"));
 const out = [];
-for (const identity of identities) {
-  try { out.push(await encodeIdentity(secret, identity)); }
+for (const [i, identity] of identities.entries()) {
+  try { out.push(await encodeIdentity(secret, identity, options[i])); }
   catch (error) { out.push({ error: error.field ?? String(error) }); }
 }
 process.stdout.write(JSON.stringify(out));
@@ -64,9 +66,20 @@ def test_it_encodes_random_identities_like_python(tmp_path: Path) -> None:
                 "sex": rng.choice(["", "M", "f", "X", "Q"]),
             }
         )
+    options: list[dict[str, str]] = [{} for _ in identities]
+    # damaged and year-less dates (§5.4), refused or kept partially
+    for record in make_records(100, seed=11):
+        identity = record.identity()
+        identity["birth_date"] = _random_date_text(rng)
+        identities.append(identity)
+        keep = rng.random() < 0.7
+        options.append(
+            {"damagedDates": "keep-plausible", "today": TODAY.isoformat()} if keep else {}
+        )
     secret = new_secret()
     source = tmp_path / "identities.json"
-    source.write_text(json.dumps({"secret": secret.dumps(), "identities": identities}), "utf-8")
+    payload = {"secret": secret.dumps(), "identities": identities, "options": options}
+    source.write_text(json.dumps(payload), "utf-8")
     runner = tmp_path / "run.mjs"
     runner.write_text(RUNNER % MODULE.as_uri(), "utf-8")
     result = subprocess.run(
@@ -75,15 +88,20 @@ def test_it_encodes_random_identities_like_python(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     from_node = json.loads(result.stdout)
     encoder = Encoder(secret)
-    for identity, node_columns in zip(identities, from_node, strict=True):
+    kept_partially = 0
+    for identity, option, node_columns in zip(identities, options, from_node, strict=True):
         try:
+            birth: str | BirthDate = identity["birth_date"]
+            if option:
+                birth, part = plausible_parts(identity["birth_date"], today=TODAY)
+                kept_partially += part is not None
             expected: dict[str, str] = encoder.columns(
-                identity["first_name"], identity["last_name"], identity["birth_date"],
-                identity["sex"],
-            )  # fmt: skip
+                identity["first_name"], identity["last_name"], birth, identity["sex"]
+            )
         except InvalidField as error:
             expected = {"error": error.field}
-        assert node_columns == expected, identity
+        assert node_columns == expected, (identity, option)
+    assert kept_partially > 20
 
 
 DATES_RUNNER = """
@@ -127,7 +145,7 @@ def _random_date_text(rng: random.Random) -> str:
 def test_it_reads_and_keeps_damaged_dates_like_python(tmp_path: Path, version: int) -> None:
     rng = random.Random(version)
     texts = [_random_date_text(rng) for _ in range(3000)]
-    today = dt.date(2026, 6, 1)
+    today = TODAY
     source = tmp_path / "dates.json"
     payload = {"texts": texts, "today": today.isoformat(), "version": version}
     source.write_text(json.dumps(payload), "utf-8")

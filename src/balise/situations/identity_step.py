@@ -38,7 +38,8 @@ def form_messages() -> dict[str, str]:
             "replace it; leave it empty to keep it."
         ),
         "birth_date_format": _(
-            "Write the birth date as YYYY-MM-DD or DD/MM/YYYY, or only YYYY-MM or the year."
+            "Write the birth date as YYYY-MM-DD or DD/MM/YYYY, or only YYYY-MM or the year, or "
+            "DD/MM without a year."
         ),
         "birth_date_invalid": _(
             "This birth date does not exist, or its year is not between 1900 and 2199."

@@ -79,7 +79,8 @@ def bulk_messages() -> dict[str, Any]:
             "empty": _("The record_id is empty."),
             "twice": _("This record_id appears twice."),
             "birth_date": _(
-                "Not a birth date: write YYYY-MM-DD, DD/MM/YYYY, YYYY-MM or the year alone."
+                "Not a birth date: write YYYY-MM-DD, DD/MM/YYYY, YYYY-MM, the year alone, or DD/MM "
+                "without a year."
             ),
             "birth_date_future": _("The birth date is in the future."),
             "sex": _("Sex must be M, F, X or empty."),

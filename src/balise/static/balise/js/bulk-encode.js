@@ -57,14 +57,17 @@ export function parseCsv(text) {
 
 const pad = (n) => String(n).padStart(2, "0");
 
-/** Belgian DD/MM/YYYY and MM/YYYY (also with - or .) as the spec's YYYY-MM-DD / YYYY-MM, as the
- * recording form reads them; anything else is left for the encoder to accept or refuse. */
+/** Belgian DD/MM/YYYY and MM/YYYY (also with - or .) and DD/MM (also with ., no year) as the
+ * spec's YYYY-MM-DD / YYYY-MM / --MM-DD, as the recording form reads them; anything else is left
+ * for the encoder to accept or refuse. */
 export function isoBirthDate(text) {
   const value = text.trim();
   let match = /^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})$/.exec(value);
   if (match) return `${match[3]}-${pad(match[2])}-${pad(match[1])}`;
   match = /^([0-9]{1,2})[/.-]([0-9]{4})$/.exec(value);
   if (match) return `${match[2]}-${pad(match[1])}`;
+  match = /^([0-9]{1,2})[/.]([0-9]{1,2})$/.exec(value);
+  if (match) return `--${pad(match[2])}-${pad(match[1])}`;
   return text;
 }
 

@@ -26,7 +26,7 @@ def test_it_creates_an_organisation_and_finds_the_event(
     )
 
     page.goto(live_server.url + "/")
-    page.get_by_role("link", name="Réseau").click()
+    page.get_by_role("link", name="Réseau", exact=True).click()
     page.get_by_role("link", name="Nouvelle organisation").click()
     page.get_by_label("Nom").fill("CPVS Gand (UZ Gent)")
     page.get_by_label("Secteur").select_option("health")

@@ -14,6 +14,7 @@ from balise.linkage.encode import Encoder
 from balise.linkage.normalise import plausible_parts
 from balise.situations.models import Situation
 from balise.situations.services import situation_create
+from tests.a11y import assert_no_serious_axe_violations
 from tests.conftest import browser_sign_in
 from tests.privacy.conftest import SecretFile, browser_recorder
 from tests.situations.conftest import valid_data
@@ -131,6 +132,15 @@ def test_it_offers_to_keep_the_plausible_part_of_an_impossible_date(
     keep.click()
     kept = plausible_parts("2010-25-03", today=dt.date(2026, 1, 1))[0]
     expect(page.locator("#identity_encoding")).to_have_value(encoder.encode("Nour", "", kept, ""))
+
+    # a typo in the year keeps month and day, a date without a year (spec v2)
+    _type_birth_date(page, "12/05/2204")
+    expect(keep).to_contain_text("--05-12")
+    assert_no_serious_axe_violations(page)
+    keep.click()
+    expect(page.locator("#identity_encoding")).to_have_value(
+        encoder.encode("Nour", "", "--05-12", "")
+    )
 
     # another date: the choice does not carry over, and a valid one needs none
     _type_birth_date(page, "30/02/2012")

@@ -116,13 +116,13 @@ class _MajoritySegmentEncoder:
                     self._unpacked(majority_stream(self._mac, h, TIE_LABEL, part.bits))
                     for h in range(self._functions)
                 ]
-            )
+            ).astype(bool)
             for part in self._parts
         ]
         self.values: dict[object, bytes] = {}
 
     def _unpacked(self, stream: bytes) -> np.ndarray[Any, Any]:
-        return np.unpackbits(np.frombuffer(stream, np.uint8)).astype(np.int32)
+        return np.unpackbits(np.frombuffer(stream, np.uint8)).astype(np.int16)
 
     def votes(self, token: str) -> np.ndarray[Any, Any]:
         """The token's signed, weighted votes: shape (H, part bits), +w where its bit is 1."""
@@ -144,15 +144,19 @@ class _MajoritySegmentEncoder:
 
     def store(self, value: object, tokens: list[str]) -> bytes:
         chunks = []
-        for index, part in enumerate(self._parts):
-            mine = [t for t in tokens if self._part_of[t.split(":", 1)[0]] == index]
+        by_part: list[list[str]] = [[] for _ in self._parts]
+        for token in tokens:
+            by_part[self._part_of[token.split(":", 1)[0]]].append(token)
+        for index, mine in enumerate(by_part):
             if not mine:
-                chunks.append(bytes(part.bits // 8))  # no token: the part stays all zero
+                chunks.append(bytes(self._parts[index].bits // 8))  # no token: all zero
                 continue
-            total = np.sum([self.votes(token) for token in mine], axis=0)
+            total = self.votes(mine[0]).copy()
+            for token in mine[1:]:
+                total += self.votes(token)  # in place: one buffer per part, no stacking
             # a vote of 0 takes the keyed tie-breaker bit; then XOR over the H functions
-            majority = np.where(total > 0, 1, np.where(total < 0, 0, self._ties[index]))
-            bits = np.bitwise_xor.reduce(majority, axis=0).astype(np.uint8)
+            majority = (total > 0) | ((total == 0) & self._ties[index])
+            bits = np.bitwise_xor.reduce(majority, axis=0)
             chunks.append(np.packbits(bits).tobytes())
         found = b"".join(chunks)
         if len(self.values) > CACHE_LIMIT:

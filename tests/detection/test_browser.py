@@ -61,7 +61,7 @@ def test_it_works_by_keyboard_on_a_phone_and_prints(page: Page, live_server: Liv
     ).get_by_label("Au cours des 6 derniers mois").check()
     page.get_by_role("button", name="Voir le niveau d'inquiétude").click()
     expect(page.get_by_text("Niveau d'inquiétude : Danger immédiat")).to_be_visible()
-    expect(page.get_by_text("appelez le 112")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="appelez le 112")).to_be_visible()
     assert_no_serious_axe_violations(page)
 
 
@@ -101,3 +101,32 @@ def test_it_lets_a_coordinator_edit_and_a_recorder_record(
     expect(
         page.get_by_role("checkbox", name="Missing now with a concern of exploitation")
     ).to_be_checked()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("seeded_guidance")
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 800)])
+def test_it_shows_112_in_the_first_viewport_for_immediate_danger(
+    page: Page, live_server: LiveServer, width: int, height: int
+) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(live_server.url + "/detection/")
+    page.get_by_role(
+        "group", name="Disparu(e) en ce moment avec une crainte d'exploitation", exact=False
+    ).get_by_label("Au cours des 6 derniers mois").check()
+    page.get_by_role("button", name="Voir le niveau d'inquiétude").click()
+
+    expect(
+        page.get_by_role("heading", name="Danger immédiat : appelez le 112 maintenant")
+    ).to_be_visible()
+    call = page.get_by_role("link", name="Appeler le 112")
+    expect(call).to_have_attribute("href", "tel:112")
+    # The page opens scrolled to the top (the heading takes focus): the button must be seen there.
+    assert page.evaluate("window.scrollY") == 0
+    box = call.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0
+    assert box["y"] + box["height"] <= height
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_no_serious_axe_violations(page)

@@ -81,6 +81,50 @@ def test_it_forces_immediate_danger(client: Client) -> None:
     assert "call 112" in html
 
 
+HIGH_CONCERN = {  # four significant signs in the last 6 months: 20 points, no immediate danger
+    "sign_running_away": "last_6_months",
+    "sign_ownership_tattoo": "last_6_months",
+    "sign_much_older_partner": "last_6_months",
+    "sign_sexual_images": "last_6_months",
+}
+
+
+@pytest.mark.django_db
+def test_it_puts_112_first_and_marks_immediate_danger_apart_from_high_concern(
+    client: Client,
+) -> None:
+    urgent = client.post(
+        URL, {"sign_missing_now": "last_6_months"}, headers={"accept-language": "en"}
+    ).content.decode()
+    high = client.post(URL, HIGH_CONCERN, headers={"accept-language": "en"})
+    assert high.context["level"] == "high"
+    high_html = high.content.decode()
+
+    main = urgent[urgent.index('id="result-heading"') :]
+    call = main.index('href="tel:112"')
+    assert call < main.index('class="judgement-note"') < main.index('id="answers-heading"')
+    assert call < main.index("Concern level:")
+    assert 'class="level level-urgent danger-callout"' in main
+    assert "Immediate danger: call 112 now" in main
+
+    assert "Concern level: <strong>High concern</strong>" in high_html
+    assert "level-urgent" not in high_html
+    assert "danger-callout" not in high_html
+    assert "Immediate danger: call 112 now" not in high_html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("fr", "Danger immédiat : appelez le 112"), ("nl", "Acuut gevaar: bel nu 112")],
+)
+def test_it_translates_the_112_call_out(client: Client, language: str, text: str) -> None:
+    response = client.post(
+        URL, {"sign_missing_now": "last_6_months"}, headers={"accept-language": language}
+    )
+    assert text in response.content.decode()
+
+
 @pytest.mark.django_db
 def test_it_shows_low_with_no_answers(client: Client) -> None:
     response = client.post(URL, {}, headers={"accept-language": "en"})

@@ -17,7 +17,8 @@ from typing import Final
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from balise.core.keys import aes256_key
 
 PREFIX: Final = "v1:"
 NONCE_BYTES: Final = 12
@@ -28,13 +29,7 @@ class SeedIntegrityError(Exception):
 
 
 def _key() -> bytes:
-    try:
-        key = base64.b64decode(settings.MFA_SEED_KEY, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ImproperlyConfigured("BALISE_MFA_KEY must be base64") from exc
-    if len(key) != 32:
-        raise ImproperlyConfigured("BALISE_MFA_KEY must hold 32 bytes (AES-256)")
-    return key
+    return aes256_key(settings.MFA_SEED_KEY, "BALISE_MFA_KEY")
 
 
 def _associated_data(user_id: int) -> bytes:

@@ -21,7 +21,6 @@ Encodings are decrypted in one place only, the linkage run (``balise.observatory
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import os
@@ -32,6 +31,8 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from balise.core.keys import aes256_key
 
 if TYPE_CHECKING:
     from balise.situations.models import Situation
@@ -56,12 +57,7 @@ class EncodingIntegrityError(Exception):
 
 @lru_cache(maxsize=4)
 def _derived(setting_value: str) -> tuple[AESGCM, bytes]:
-    try:
-        master = base64.b64decode(setting_value, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ImproperlyConfigured(f"{SETTING} must be base64") from exc
-    if len(master) != 32:
-        raise ImproperlyConfigured(f"{SETTING} must hold 32 bytes (AES-256)")
+    master = aes256_key(setting_value, SETTING)
     cipher_key = hmac.new(master, b"balise:identity-encoding:aes-256-gcm", hashlib.sha256)
     mac_key = hmac.new(master, b"balise:identity-encoding:digest", hashlib.sha256).digest()
     return AESGCM(cipher_key.digest()), mac_key

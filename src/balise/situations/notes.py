@@ -8,15 +8,14 @@ Stored layout: one format byte (1), a 12-byte random nonce, then ciphertext and 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import os
 from typing import Final
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+
+from balise.core.keys import aes256_key
 
 FORMAT_V1: Final = 1
 NONCE_BYTES: Final = 12
@@ -28,13 +27,7 @@ class NoteIntegrityError(Exception):
 
 
 def _key() -> bytes:
-    try:
-        key = base64.b64decode(settings.NOTES_KEY, validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ImproperlyConfigured("BALISE_NOTES_KEY must be base64") from exc
-    if len(key) != 32:
-        raise ImproperlyConfigured("BALISE_NOTES_KEY must hold 32 bytes (AES-256)")
-    return key
+    return aes256_key(settings.NOTES_KEY, "BALISE_NOTES_KEY")
 
 
 def associated_data(organisation_id: int, situation_id: int) -> bytes:

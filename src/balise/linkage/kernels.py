@@ -223,7 +223,8 @@ def dense_date_level(x: Any, y: Any, functions: int) -> int:
 
 
 @_jit
-def date_level(c: int, na: int, nb: int, functions: int) -> int:
+def date_level(c: int, na: int, nb: int) -> int:
+    """Spec v1 dates (Bloom filters, Dice); spec v2 dates go through `dense_date_level`."""
     if na <= SEX_BITS or nb <= SEX_BITS:
         return MISSING  # no date (at most the bits of the sex token): nothing to compare
     dice = 2.0 * c / (na + nb)
@@ -262,7 +263,7 @@ def pair_levels(words: Any, profile: Any, i: int, j: int) -> Any:
     if hd > 0:
         dd = dense_date_level(x, y, hd)
     else:
-        dd = date_level(_count_and(x, D0, y, D0, DATE_WORDS), int(pi[2]), int(pj[2]), hd)
+        dd = date_level(_count_and(x, D0, y, D0, DATE_WORDS), int(pi[2]), int(pj[2]))
     fl = name_level(_count_and(x, F0, y, L0, NAME_WORDS), na_f, nb_l, h)
     lf = name_level(_count_and(x, L0, y, F0, NAME_WORDS), na_l, nb_f, h)
     if _rank(fl) + _rank(lf) < _rank(ff) + _rank(ll):

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "balise.jobs",
     "balise.api",
     "balise.observatory",
+    "balise.training",
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,7 @@ import pytest
 from django.conf import LazySettings
 from openpyxl import Workbook
 
-from balise.situations import importing
+from balise.core import tabular
 from balise.situations.importing import MAX_COLUMNS
 from balise.situations.models import Situation
 from tests.conftest import Personas
@@ -43,13 +43,13 @@ def _table(rows: int, columns: int) -> list[list[str]]:
 def parsed_cells(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """How many cell values the XLSX reader converted (0: refused before reading any row)."""
     calls = [0]
-    real = importing._xlsx_cell
+    real = tabular._xlsx_cell
 
     def counting(value: object) -> str:
         calls[0] += 1
         return real(value)
 
-    monkeypatch.setattr(importing, "_xlsx_cell", counting)
+    monkeypatch.setattr(tabular, "_xlsx_cell", counting)
     return calls
 
 

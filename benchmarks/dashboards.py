@@ -31,7 +31,7 @@ TARGET_MS = 300.0
 
 def synthetic_facts(n: int, seed: int) -> dict[str, Any]:
     """Columns of N facts: realistic marginals, children repeated across sectors."""
-    from balise.observatory.runs import bit_positions, province_of
+    from balise.observatory.facts import bit_positions, province_of
     from balise.taxonomy.loader import age_group_for, vocabulary
 
     rng = np.random.default_rng(seed)
@@ -224,16 +224,18 @@ def main() -> None:
     # dashboards once (timed here as "warm"), other filters are stored when first asked.
     from django.utils import timezone
 
+    from balise.observatory import figures
     from balise.observatory.models import LinkageRun
+    from balise.observatory.services import dashboards_warm
 
     run = LinkageRun.objects.create(status=LinkageRun.Status.SUCCEEDED, finished_at=timezone.now())
     started = time.perf_counter()
-    stored = selectors.warm(run)
+    stored = dashboards_warm(run=run)
     spent = time.perf_counter() - started
     print(f"warm after a run: {stored} figures computed and stored in {spent:.1f} s")
 
     def whole_dashboard(filters: selectors.Filters) -> object:
-        return [selectors.cached(kind, filters, run) for kind in selectors.DASHBOARD_KINDS]
+        return [figures.cached(kind, filters, run) for kind in figures.DASHBOARD_KINDS]
 
     for filter_name, filters in (("none", selectors.Filters()), ("year+sector", typical)):
         p50, p95 = timed(partial(whole_dashboard, filters), args.repeats)

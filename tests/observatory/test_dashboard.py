@@ -4,7 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from balise.audit.models import AuditEvent
-from balise.observatory import selectors
+from balise.observatory import figures, selectors
 from balise.observatory.models import DashboardFigure, StatFact
 from balise.observatory.runs import linkage_run
 from tests.conftest import Personas, login_verified
@@ -60,6 +60,23 @@ def test_it_starts_a_linkage_run_as_a_job(
     assert job_page.status_code == 200
     page = client.get(reverse("observatory:linkage")).content.decode()
     assert '<td class="num">4</td>' in page  # children of the run
+    # The job stored the new run's dashboards (unfiltered and for 2025), and only those.
+    run = selectors.latest_run()
+    assert run is not None
+    stored = set(DashboardFigure.objects.values_list("run_id", flat=True))
+    assert stored == {run.pk}
+    assert DashboardFigure.objects.count() == 2 * len(figures.DASHBOARD_KINDS)
+
+
+def test_it_stores_dashboards_from_the_linkage_command(network: Network) -> None:
+    from django.core.management import call_command
+
+    call_command("linkage", "run", "--quality-children", "0", "--no-progress")
+    run = selectors.latest_run()
+    assert run is not None
+    assert set(DashboardFigure.objects.values_list("run_id", flat=True)) == {run.pk}
+    totals = figures.cached("totals", selectors.Filters(), run)
+    assert totals == {"situations": 6, "children": 4, "multi_sector_children": 1}
 
 
 def test_it_caches_dashboard_figures_until_the_next_run(
@@ -89,7 +106,7 @@ def test_it_labels_the_unaccompanied_breakdown_yes_and_no(
     # Stored figures come back with the database's spelling of booleans: PostgreSQL's
     # True/False once read "No" for both ("No 688 / No 127").
     for yes, no in (("True", "False"), ("1", "0"), ("yes", "no")):
-        decoded = selectors._decode("unaccompanied", [[yes, 1, 1], [no, 5, 3]])
+        decoded = figures._decode("unaccompanied", [[yes, 1, 1], [no, 5, 3]])
         assert [(r.code, r.label) for r in decoded] == [("yes", "Yes"), ("no", "No")]
     client = login_verified(Client(), personas.analyst)
     page = client.get(reverse("observatory:dashboard")).content.decode()

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from balise.observatory.models import ChildCluster, StatFact
-from balise.observatory.runs import is_stale, latest_run, removed_since
+from balise.observatory.selectors import is_stale, latest_run, removed_since
 from balise.situations.services import situations_purge
 from tests.conftest import Personas, login_verified
 from tests.observatory.conftest import Network

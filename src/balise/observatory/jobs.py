@@ -14,6 +14,7 @@ from balise.jobs.services import JobError, ReportProgress, job_handler
 from balise.observatory.models import Release
 from balise.observatory.releases import ReleaseError, release_preview
 from balise.observatory.runs import linkage_run
+from balise.observatory.services import dashboards_warm
 from balise.situations.encodings import EncodingIntegrityError
 
 
@@ -24,6 +25,8 @@ def run_linkage(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
 
     try:
         run = linkage_run(actor=job.owner, progress=report)
+        report(0, None, "dashboards")
+        dashboards_warm(run=run)
     except (EncodingIntegrityError, ImproperlyConfigured):
         raise JobError(
             _(

@@ -45,7 +45,7 @@ from balise.disclosure import (
 )
 from balise.disclosure import Release as ProtectedRelease
 from balise.observatory.models import LinkageRun, Release
-from balise.observatory.runs import children_interval, latest_run
+from balise.observatory.selectors import children_interval, latest_run
 from balise.observatory.tables import (
     AGE_BANDS,
     GEOGRAPHIES,

@@ -17,9 +17,9 @@ import base64
 import dataclasses
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
 
 import numpy as np
 from django.core.exceptions import ImproperlyConfigured
@@ -28,9 +28,9 @@ from django.utils import timezone
 
 from balise.accounts.models import User
 from balise.audit.services import record_event
+from balise.observatory.facts import SOURCE_LOOKUPS, FactSource, Positions, fact_from, source_of
 from balise.observatory.models import ChildCluster, LinkageRun, StatFact
 from balise.situations.encodings import EncodingIntegrityError, open_sealed
-from balise.taxonomy.loader import age_group_for, vocabulary
 
 Progress = Callable[[int, int | None, str | None], None]
 
@@ -38,62 +38,16 @@ REFERENCE_CHILDREN = 1500  # synthetic children in the quality reference set
 REFERENCE_SEED = 20260101
 _BATCH = 5000
 
-SITUATION_COLUMNS = (
-    "pk",
+_ENCODING_LOOKUPS: Final = (
     "identity_ciphertext",
     "identity_version",
     "identity_key_id",
-    "organisation_id",  # binds the ciphertext (associated data); not kept in the rows below
-    "organisation__sector",
-    "detection_month",
-    "arrondissement",
-    "age_years",
-    "gender",
-    "citizenship_group",
-    "unaccompanied",
-    "status",
-    "forms",
-    "recruitment_channels",
-    "places",
-    "vulnerabilities",
-    "signs",
+    "organisation_id",  # binds the ciphertext (associated data); not kept in the facts
 )
-MASKED = {
-    "forms": "forms",
-    "recruitment_channels": "channels",
-    "places": "places",
-    "vulnerabilities": "vulnerabilities",
-    "signs": "signs",
-}
 
 
 def _no_progress(done: int, total: int | None = None, stage: str | None = None) -> None:
     return None
-
-
-def bit_positions(vocabulary_name: str) -> dict[str, int]:
-    """Code -> bit of the mask column (file order, retired codes included, so bits never move)."""
-    codes = [entry.code for entry in vocabulary(vocabulary_name)]
-    if len(codes) > 62:
-        raise ValueError(f"{vocabulary_name} has too many codes for a 63-bit mask")
-    return {code: index for index, code in enumerate(codes)}
-
-
-def mask_of(codes: Iterable[str], positions: dict[str, int]) -> int:
-    mask = 0
-    for code in codes:
-        if code in positions:
-            mask |= 1 << positions[code]
-    return mask
-
-
-def province_of(arrondissement: str) -> str:
-    """The province NIS code (Brussels, which has none, gives its region code)."""
-    geography = vocabulary("geography")
-    entry = geography.get(arrondissement)
-    while entry is not None and entry.level == "arrondissement" and entry.parent:
-        entry = geography.get(entry.parent)
-    return entry.code if entry is not None else arrondissement
 
 
 def dedupe_params() -> Any:
@@ -145,15 +99,6 @@ def measure_quality(params: Any, n_children: int = REFERENCE_CHILDREN) -> dict[s
         "f1": round(quality.f1, 4),
         "count_error": round(quality.count_error, 4),
     }
-
-
-def children_interval(run: LinkageRun) -> dict[str, Any] | None:
-    """The run's number of children and its 90% interval, as the engine read them from the
-    run's own encodings (`balise.linkage.interval`, docs/linkage.md §5)."""
-    children = run.quality.get("children")
-    if not children:
-        return None
-    return {key: children[key] for key in ("estimate", "low", "high", "coverage", "method")}
 
 
 def _children(estimates: Sequence[Any], singletons: int) -> dict[str, Any]:
@@ -242,34 +187,53 @@ def _cluster_groups(
     return groups, candidates, links, estimated, children, versions
 
 
-def read_situations(
-    say: Progress,
-) -> tuple[list[tuple[Any, ...]], dict[tuple[str, str], list[tuple[int, bytes]]]]:
-    """Every situation's fact columns, and the decrypted encodings by (version, key id).
+@dataclass
+class SituationsRead:
+    """Every situation's fact fields, and the decrypted encodings by (version, key id)."""
 
-    In the rows the ciphertext becomes a flag (has an encoding) and the organisation id is left
-    out; the plain encodings live only in the returned groups, for the run's duration.
+    sources: list[FactSource]
+    encoded: dict[tuple[str, str], list[tuple[int, bytes]]]
+    unencoded: list[int]
+    key_ids: set[str]
+
+    @property
+    def encoded_count(self) -> int:
+        return len(self.sources) - len(self.unencoded)
+
+
+def read_situations(say: Progress) -> SituationsRead:
+    """Every situation's fact fields, and its encoding decrypted into its (version, key) group.
+
+    The plain encodings live only in the returned groups, for the run's duration; the fact
+    sources never hold one, nor the organisation id.
     """
     from balise.situations.models import Situation
 
-    rows: list[tuple[Any, ...]] = []
-    encoded: dict[tuple[str, str], list[tuple[int, bytes]]] = defaultdict(list)
-    for row in (
-        Situation.objects.order_by("pk").values_list(*SITUATION_COLUMNS).iterator(chunk_size=_BATCH)
-    ):
-        pk, blob, version, key_id, organisation_id = row[:5]
-        if blob is not None:
+    read = SituationsRead(sources=[], encoded=defaultdict(list), unencoded=[], key_ids=set())
+    rows = (
+        Situation.objects.order_by("pk")
+        .values_list(*_ENCODING_LOOKUPS, *SOURCE_LOOKUPS, named=True)
+        .iterator(chunk_size=_BATCH)
+    )
+    for row in rows:
+        source = source_of(row)
+        blob, version, key_id = row.identity_ciphertext, row.identity_version, row.identity_key_id
+        if blob is None:
+            read.unencoded.append(source.situation_id)
+        else:
             try:
                 raw = open_sealed(
-                    bytes(blob), organisation_id=organisation_id, version=version, key_id=key_id
+                    bytes(blob), organisation_id=row.organisation_id, version=version, key_id=key_id
                 )
             except EncodingIntegrityError as exc:
-                raise EncodingIntegrityError(f"situation {pk}: {exc}") from None
-            encoded[(version, key_id)].append((pk, raw))
-        rows.append((pk, blob is not None, version, key_id, *row[5:]))
-        if len(rows) % _BATCH == 0:
-            say(len(rows), None, None)
-    return rows, encoded
+                raise EncodingIntegrityError(f"situation {source.situation_id}: {exc}") from None
+            read.encoded[(version, key_id)].append((source.situation_id, raw))
+        if key_id:
+            read.key_ids.add(key_id)
+        read.sources.append(source)
+        if len(read.sources) % _BATCH == 0:
+            say(len(read.sources), None, None)
+    return read
 
 
 def estimated_model(model: Any, records: int) -> dict[str, Any]:
@@ -316,47 +280,17 @@ def stable_ids(
     return out, kept
 
 
-def _fact(
-    row: tuple[Any, ...], cluster: str, child: int, masks: dict[str, dict[str, int]]
-) -> StatFact:
-    (pk, _e, _v, _k, sector, month, arrondissement, age, gender, citizenship, unaccompanied) = row[
-        :11
-    ]
-    status, forms = row[11], row[12]
-    month_date: date = month
-    group = age_group_for(age) if age is not None else None
-    values: dict[str, Any] = {}
-    for index, field_name in enumerate(MASKED, start=12):
-        values[f"{MASKED[field_name]}_mask"] = mask_of(row[index] or [], masks[field_name])
-    return StatFact(
-        situation_id=pk,
-        cluster=cluster,
-        child=child,
-        sector=sector,
-        sector_bit=1 << masks["sectors"].get(sector, 62),
-        year=month_date.year,
-        quarter=(month_date.month - 1) // 3 + 1,
-        month=month_date,
-        arrondissement=arrondissement,
-        province=province_of(arrondissement),
-        age_years=age,
-        age_group=group or "unknown",
-        gender=gender,
-        citizenship_group=citizenship,
-        unaccompanied=bool(unaccompanied),
-        status=status,
-        main_form=(forms or ["other"])[0],
-        **values,
-    )
-
-
 def linkage_run(
     *,
     actor: User | None,
     progress: Progress | None = None,
     quality_children: int = REFERENCE_CHILDREN,
 ) -> LinkageRun:
-    """Run the engine over every stored situation; record the run and rewrite the facts."""
+    """Run the engine over every stored situation; record the run and rewrite the facts.
+
+    The new facts' dashboards are stored afterwards by ``services.dashboards_warm`` (the job
+    and the commands call it), outside the run's transaction.
+    """
     from balise.linkage.spec import CURRENT
     from balise.situations.models import Situation
 
@@ -370,12 +304,11 @@ def linkage_run(
     try:
         total = Situation.objects.count()
         say(0, total, "reading")
-        rows, encoded = read_situations(say)
-        unencoded = [r[0] for r in rows if not r[1]]
+        read = read_situations(say)
         groups, candidates, links, estimated, children, versions = _cluster_groups(
-            encoded, unencoded, params, say
+            read.encoded, read.unencoded, params, say
         )
-        del encoded  # the plain encodings are not needed past clustering
+        read.encoded = {}  # the plain encodings are not needed past clustering
         run.parameters = {**run.parameters, "estimated": estimated, "versions": versions}
         previous = dict(ChildCluster.objects.values_list("situation_id", "cluster"))
         ids, kept = stable_ids(groups, previous, run.pk)
@@ -383,32 +316,40 @@ def linkage_run(
         child_of = {pk: index for index, group in enumerate(groups) for pk in group}
         say(0, None, "quality")
         quality = measure_quality(params, quality_children) if quality_children else {}
-        masks = {name: bit_positions(name) for name in (*MASKED, "sectors")}
+        positions = Positions.load()
         say(0, total, "writing")
         with transaction.atomic():
             ChildCluster.objects.all().delete()
             StatFact.objects.all().delete()
-            for start in range(0, len(rows), _BATCH):
-                chunk = rows[start : start + _BATCH]
+            for start in range(0, len(read.sources), _BATCH):
+                chunk = read.sources[start : start + _BATCH]
                 ChildCluster.objects.bulk_create(
-                    ChildCluster(situation_id=r[0], cluster=cluster_of[r[0]], run=run)
-                    for r in chunk
+                    ChildCluster(
+                        situation_id=s.situation_id, cluster=cluster_of[s.situation_id], run=run
+                    )
+                    for s in chunk
                 )
                 StatFact.objects.bulk_create(
-                    _fact(r, cluster_of[r[0]], child_of[r[0]], masks) for r in chunk
+                    fact_from(
+                        s,
+                        cluster=cluster_of[s.situation_id],
+                        child=child_of[s.situation_id],
+                        positions=positions,
+                    )
+                    for s in chunk
                 )
                 say(start + len(chunk), None, None)
             run.status = LinkageRun.Status.SUCCEEDED
             run.finished_at = timezone.now()
-            run.situations = len(rows)
-            run.encoded = sum(1 for r in rows if r[1])
+            run.situations = len(read.sources)
+            run.encoded = read.encoded_count
             run.children = len(groups)
             run.candidates = candidates
             run.links = links
             run.clusters_kept = kept
             run.clusters_new = len(groups) - kept
             run.quality = {**quality, "children": children}
-            run.key_ids = sorted({r[3] for r in rows if r[3]})
+            run.key_ids = sorted(read.key_ids)
             run.save()
             record_event(
                 "observatory.linkage_run",
@@ -433,34 +374,4 @@ def linkage_run(
             status=LinkageRun.Status.FAILED, finished_at=timezone.now(), error="failed"
         )
         raise
-    # Dashboards of the new facts (unfiltered and per year), stored for every analyst's first view.
-    from balise.observatory.selectors import warm
-
-    say(0, None, "dashboards")
-    warm(run)
     return run
-
-
-def latest_run() -> LinkageRun | None:
-    return LinkageRun.objects.filter(status=LinkageRun.Status.SUCCEEDED).order_by("-pk").first()
-
-
-def removed_since(run: LinkageRun | None) -> int:
-    """Situations deleted (purged) since ``run``: their facts left with them (foreign key)."""
-    if run is None:
-        return 0
-    return max(0, run.situations - StatFact.objects.count())
-
-
-def is_stale(run: LinkageRun | None) -> bool:
-    """Whether situations changed after ``run`` (or there is no run at all)."""
-    from django.db.models import Count, Max
-
-    from balise.situations.models import Situation
-
-    if run is None:
-        return True
-    newest = Situation.objects.aggregate(latest=Max("updated_at"), count=Count("pk"))
-    if newest["count"] != run.situations:
-        return True
-    return bool(newest["latest"] and newest["latest"] > run.started_at)

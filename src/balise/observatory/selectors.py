@@ -7,21 +7,17 @@ test per code. Column names come from the whitelists below, values are always pa
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from balise.observatory.runs import MASKED, bit_positions
+from balise.observatory.facts import MASKS, bit_positions
+from balise.observatory.models import LinkageRun, StatFact
 from balise.taxonomy.loader import vocabulary
-
-if TYPE_CHECKING:
-    from balise.observatory.models import LinkageRun
 
 TABLE: Final = "observatory_statfact"
 
@@ -37,13 +33,13 @@ SINGLE: Final[dict[str, tuple[str, str | None, Any]]] = {
     "citizenship_group": ("citizenship_group", "citizenship_groups", _("Citizenship")),
     "unaccompanied": ("unaccompanied", None, _("Unaccompanied")),
 }
-# Breakdown name -> (mask column, vocabulary, label).
-MULTI: Final[dict[str, tuple[str, str, Any]]] = {
-    "forms": ("forms_mask", "forms", _("Form of exploitation")),
-    "recruitment_channels": ("channels_mask", "recruitment_channels", _("Recruitment channel")),
-    "places": ("places_mask", "places", _("Place")),
-    "signs": ("signs_mask", "signs", _("Signs")),
-    "vulnerabilities": ("vulnerabilities_mask", "vulnerabilities", _("Vulnerabilities")),
+# Breakdown name -> label, for the multi-valued facts (their columns: ``facts.MASKS``).
+MULTI: Final[dict[str, Any]] = {
+    "forms": _("Form of exploitation"),
+    "recruitment_channels": _("Recruitment channel"),
+    "places": _("Place"),
+    "signs": _("Signs"),
+    "vulnerabilities": _("Vulnerabilities"),
 }
 #: Situations and children by year and quarter ("2025-Q1"), in time order: the trend over time.
 TREND: Final = "trend"
@@ -111,7 +107,7 @@ def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
-def _code(name: str, code: Any) -> str:
+def code_of(name: str, code: Any) -> str:
     """A code as stored in figures. Booleans come back as True/False (PostgreSQL) or 1/0
     (SQLite), and as "True"/"1" from stored figures: "yes"/"no" whatever the source."""
     if name == "unaccompanied":
@@ -119,9 +115,9 @@ def _code(name: str, code: Any) -> str:
     return str(code)
 
 
-def _label(vocabulary_name: str | None, code: Any, name: str) -> str:
+def label_for(vocabulary_name: str | None, code: Any, name: str) -> str:
     if name == "unaccompanied":
-        return str(_("Yes") if _code(name, code) == "yes" else _("No"))
+        return str(_("Yes") if code_of(name, code) == "yes" else _("No"))
     if name == TREND:
         year, quarter = str(code).split("-Q")
         return f"{year} Q{quarter}"
@@ -174,7 +170,7 @@ def breakdown(name: str, filters: Filters) -> list[Row]:
             params,
         )
         return [
-            Row(f"{y}-Q{q}", _label(None, f"{y}-Q{q}", TREND), int(s), int(c))
+            Row(f"{y}-Q{q}", label_for(None, f"{y}-Q{q}", TREND), int(s), int(c))
             for y, q, s, c in rows
         ]
     if name in SINGLE:
@@ -186,7 +182,8 @@ def breakdown(name: str, filters: Filters) -> list[Row]:
             params,
         )
         out = [
-            Row(_code(name, code), _label(vocab, code, name), int(s), int(c)) for code, s, c in rows
+            Row(code_of(name, code), label_for(vocab, code, name), int(s), int(c))
+            for code, s, c in rows
         ]
         if vocab and name not in ("province", "arrondissement"):
             order = {e.code: i for i, e in enumerate(vocabulary(vocab))}
@@ -194,7 +191,7 @@ def breakdown(name: str, filters: Filters) -> list[Row]:
         return out
     if name not in MULTI:
         raise ValueError(f"unknown breakdown {name!r}")
-    column, vocab, _label_text = MULTI[name]
+    column, vocab = MASKS[name].column, MASKS[name].vocabulary
     positions = bit_positions(vocab)
     codes = list(positions)
     bits = [1 << positions[code] for code in codes]
@@ -220,7 +217,7 @@ def breakdown(name: str, filters: Filters) -> list[Row]:
     for index, code in enumerate(codes):
         count = int(situations[index] or 0)
         if count:
-            out.append(Row(code, _label(vocab, code, name), count, int(children[index] or 0)))
+            out.append(Row(code, label_for(vocab, code, name), count, int(children[index] or 0)))
     return out
 
 
@@ -249,86 +246,8 @@ def overlap(filters: Filters) -> tuple[list[str], dict[tuple[str, str], int]]:
     return present, dict(matrix)
 
 
-def _encode(kind: str, value: Any) -> Any:
-    if kind == "totals":
-        return value
-    if kind == "overlap":
-        sectors, matrix = value
-        return [sectors, [[a, b, n] for (a, b), n in matrix.items()]]
-    return [[r.code, r.situations, r.children] for r in value]
-
-
-def _decode(kind: str, stored: Any) -> Any:
-    """Stored figures back as the selectors return them (labels in the reader's language)."""
-    if kind == "totals":
-        return {k: int(v) for k, v in stored.items()}
-    if kind == "overlap":
-        sectors, cells = stored
-        return list(sectors), {(a, b): int(n) for a, b, n in cells}
-    vocab = None if kind == TREND else (SINGLE.get(kind) or MULTI[kind])[1]
-    return [
-        Row(_code(kind, code), _label(vocab, code, kind), int(s), int(c)) for code, s, c in stored
-    ]
-
-
-def figure_key(run_id: int, kind: str, filters: Filters, facts: int) -> str:
-    identity = json.dumps([run_id, facts, kind, sorted(filters.as_dict().items())], default=str)
-    return hashlib.sha256(identity.encode()).hexdigest()
-
-
-def compute(kind: str, filters: Filters) -> Any:
-    if kind == "totals":
-        return totals(filters)
-    if kind == "overlap":
-        return overlap(filters)
-    return breakdown(kind, filters)
-
-
-def cached(
-    kind: str, filters: Filters, run: LinkageRun | None = None, facts: int | None = None
-) -> Any:
-    """A dashboard figure for the last linkage run: stored once, exact until the next run.
-
-    ``facts`` is the number of facts left now (default: as many as the run wrote). Facts only
-    ever disappear between runs (a deleted or purged situation takes its fact with it), so the
-    count tells a stored figure that still holds from one computed before a deletion.
-    """
-    from balise.observatory.models import DashboardFigure
-    from balise.observatory.runs import latest_run
-
-    run = run or latest_run()
-    if run is None:
-        return compute(kind, filters)
-    key = figure_key(run.pk, kind, filters, run.situations if facts is None else facts)
-    found = DashboardFigure.objects.filter(key=key).values_list("value", flat=True).first()
-    if found is not None:
-        return _decode(kind, found)
-    value = compute(kind, filters)
-    DashboardFigure.objects.bulk_create(
-        [DashboardFigure(key=key, run=run, value=_encode(kind, value))], ignore_conflicts=True
-    )
-    return value
-
-
-DASHBOARD_KINDS: Final = ("totals", "overlap", *BREAKDOWNS)
-
-
-def warm(run: LinkageRun) -> int:
-    """Compute and store the unfiltered and per-year dashboards of ``run``; drop older ones."""
-    from balise.observatory.models import DashboardFigure
-
-    DashboardFigure.objects.exclude(run=run).delete()
-    years = [y for y, _label_text in choices("year")]
-    stored = 0
-    for filters in (Filters(), *(Filters(values={"year": y}) for y in years)):
-        for kind in DASHBOARD_KINDS:
-            cached(kind, filters, run)
-            stored += 1
-    return stored
-
-
 def sector_label(code: str) -> str:
-    return _label("sectors", code, "sector")
+    return label_for("sectors", code, "sector")
 
 
 def choices(name: str) -> list[tuple[Any, str]]:
@@ -361,7 +280,55 @@ def label_of(name: str) -> Any:
     """The translated title of a breakdown."""
     if name == TREND:
         return _("Trend by quarter")
-    return (SINGLE.get(name) or MULTI[name])[2]
+    return SINGLE[name][2] if name in SINGLE else MULTI[name]
 
 
-__all__ = ["BREAKDOWNS", "MASKED", "Filters", "Row", "breakdown", "overlap", "totals"]
+# --- linkage runs -------------------------------------------------------------------------
+
+
+def latest_run() -> LinkageRun | None:
+    return LinkageRun.objects.filter(status=LinkageRun.Status.SUCCEEDED).order_by("-pk").first()
+
+
+def removed_since(run: LinkageRun | None) -> int:
+    """Situations deleted (purged) since ``run``: their facts left with them (foreign key)."""
+    if run is None:
+        return 0
+    return max(0, run.situations - StatFact.objects.count())
+
+
+def is_stale(run: LinkageRun | None) -> bool:
+    """Whether situations changed after ``run`` (or there is no run at all)."""
+    from django.db.models import Count, Max
+
+    from balise.situations.models import Situation
+
+    if run is None:
+        return True
+    newest = Situation.objects.aggregate(latest=Max("updated_at"), count=Count("pk"))
+    if newest["count"] != run.situations:
+        return True
+    return bool(newest["latest"] and newest["latest"] > run.started_at)
+
+
+def children_interval(run: LinkageRun) -> dict[str, Any] | None:
+    """The run's number of children and its 90% interval, as the engine read them from the
+    run's own encodings (`balise.linkage.interval`, docs/linkage.md §5)."""
+    children = run.quality.get("children")
+    if not children:
+        return None
+    return {key: children[key] for key in ("estimate", "low", "high", "coverage", "method")}
+
+
+__all__ = [
+    "BREAKDOWNS",
+    "Filters",
+    "Row",
+    "breakdown",
+    "children_interval",
+    "is_stale",
+    "latest_run",
+    "overlap",
+    "removed_since",
+    "totals",
+]

@@ -200,33 +200,23 @@ def period_rows(period: int, years: int = 1) -> list[dict[str, Any]]:
             "unaccompanied",
             "main_form",
             "arrondissement",
+            named=True,
         )
     )
     return [
         {
-            "record": situation,
-            "child": cluster,
-            "sector": sector,
-            "gender": gender,
-            "age": UNKNOWN_AGE if age is None else str(age),
-            "citizenship_group": citizenship,
-            "unaccompanied": "yes" if unaccompanied else "no",
-            "form": form,
-            "arrondissement": arrondissement,
-            "year": str(year),
+            "record": fact.situation_id,
+            "child": fact.cluster,
+            "sector": fact.sector,
+            "gender": fact.gender,
+            "age": UNKNOWN_AGE if fact.age_years is None else str(fact.age_years),
+            "citizenship_group": fact.citizenship_group,
+            "unaccompanied": "yes" if fact.unaccompanied else "no",
+            "form": fact.main_form,
+            "arrondissement": fact.arrondissement,
+            "year": str(fact.year),
         }
-        for (
-            situation,
-            year,
-            cluster,
-            sector,
-            gender,
-            age,
-            citizenship,
-            unaccompanied,
-            form,
-            arrondissement,
-        ) in facts.iterator(chunk_size=5000)
+        for fact in facts.iterator(chunk_size=5000)
     ]
 
 

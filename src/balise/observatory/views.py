@@ -24,7 +24,7 @@ from balise.accounts.access import platform_role_required
 from balise.accounts.models import PlatformRole, User
 from balise.audit.services import record_event
 from balise.jobs.services import job_enqueue
-from balise.observatory import selectors
+from balise.observatory import figures, selectors
 from balise.observatory.jobs import preview_release, run_linkage
 from balise.observatory.models import LinkageRun, Release
 from balise.observatory.presentation import (
@@ -45,7 +45,6 @@ from balise.observatory.releases import (
     release_update,
     release_withdraw,
 )
-from balise.observatory.runs import is_stale, latest_run, removed_since
 from balise.observatory.tables import AGE_BANDS, GEOGRAPHIES, STANDARD_TABLES, TABLE_KEYS
 
 analyst_required = platform_role_required(PlatformRole.ANALYST)
@@ -127,10 +126,10 @@ def _comparison(
     if year is None or year - 1 not in years:
         return None
     values = {k: v for k, v in filters.values.items() if k not in ("year", "quarter")}
-    this = selectors.cached(
+    this = figures.cached(
         "totals", selectors.Filters(values={**values, "year": year}, form=filters.form), run, facts
     )
-    last = selectors.cached(
+    last = figures.cached(
         "totals",
         selectors.Filters(values={**values, "year": year - 1}, form=filters.form),
         run,
@@ -163,15 +162,15 @@ def _comparison(
 @analyst_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    run = latest_run()
-    removed = removed_since(run)
+    run = selectors.latest_run()
+    removed = selectors.removed_since(run)
     facts = run.situations - removed if run is not None else None
-    totals = selectors.cached("totals", filters, run, facts)
-    sectors, matrix = selectors.cached("overlap", filters, run, facts)
+    totals = figures.cached("totals", filters, run, facts)
+    sectors, matrix = figures.cached("overlap", filters, run, facts)
     groups = []
     for anchor, title, names in DASHBOARD_GROUPS:
         sections = [
-            _section(name, selectors.cached(name, filters, run, facts), totals["children"])
+            _section(name, figures.cached(name, filters, run, facts), totals["children"])
             for name in names
         ]
         groups.append({"anchor": anchor, "title": title, "sections": sections})
@@ -205,7 +204,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "run": run,
-            "stale": is_stale(run),
+            "stale": selectors.is_stale(run),
             "removed": removed,
             "totals": totals,
             "groups": groups,
@@ -256,14 +255,15 @@ def export(request: HttpRequest, name: str, fmt: str) -> HttpResponseBase:
 @analyst_required
 def linkage(request: HttpRequest) -> HttpResponse:
     runs = LinkageRun.objects.select_related("started_by").order_by("-pk")[:20]
+    latest = selectors.latest_run()
     return render(
         request,
         "observatory/linkage.html",
         {
             "runs": runs,
-            "latest": latest_run(),
-            "stale": is_stale(latest_run()),
-            "removed": removed_since(latest_run()),
+            "latest": latest,
+            "stale": selectors.is_stale(latest),
+            "removed": selectors.removed_since(latest),
         },
     )
 

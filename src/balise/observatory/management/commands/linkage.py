@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from balise.cli.progress import ProgressBar
 from balise.observatory.runs import REFERENCE_CHILDREN, linkage_run
+from balise.observatory.services import dashboards_warm
 from balise.situations.encodings import EncodingIntegrityError
 
 
@@ -35,6 +36,9 @@ class Command(BaseCommand):
             run = linkage_run(
                 actor=None, progress=bar, quality_children=options["quality_children"]
             )
+            if bar:
+                bar(0, None, "dashboards")
+            dashboards_warm(run=run)
         except (EncodingIntegrityError, ImproperlyConfigured) as exc:
             raise CommandError(f"linkage run failed: {exc}", returncode=1) from None
         finally:

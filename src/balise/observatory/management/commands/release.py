@@ -22,7 +22,9 @@ from balise.observatory.releases import (
     check_period,
     to_json,
 )
-from balise.observatory.runs import is_stale, latest_run, linkage_run
+from balise.observatory.runs import linkage_run
+from balise.observatory.selectors import is_stale, latest_run
+from balise.observatory.services import dashboards_warm
 
 
 def write_json(path: str, document: Any) -> None:
@@ -96,7 +98,9 @@ class Command(BaseCommand):
         if is_stale(latest_run()):
             self.stderr.write("Situations changed since the last linkage run: running it first.")
             bar = ProgressBar()
-            linkage_run(actor=None, progress=bar)
+            run = linkage_run(actor=None, progress=bar)
+            bar(0, None, "dashboards")
+            dashboards_warm(run=run)
             bar.close()
         if options["mode"] == "dp":
             self._build_dp(period, options)

@@ -1,4 +1,4 @@
-"""situation_create / update / upsert: scoped to the actor's organisation, atomic, audited."""
+"""situation_create / update: scoped to the actor's organisation, atomic, audited."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from balise.situations.services import (
     situation_create,
     situation_note,
     situation_update,
-    situation_upsert,
+    situations_import_apply,
 )
 from balise.situations.validation import SituationValidationError
 from tests.conftest import Personas
@@ -128,15 +128,18 @@ def test_it_keeps_the_encoding_when_an_edit_sends_none(
     assert situation.age_years == 12
 
 
-def test_it_upserts_by_reference(personas: Personas) -> None:
-    first, created = situation_upsert(
-        actor=personas.steward_a, organisation=personas.org_a, data=valid_data()
+def test_it_updates_by_reference_in_an_import(personas: Personas) -> None:
+    first = situations_import_apply(
+        actor=personas.steward_a,
+        organisation=personas.org_a,
+        rows=[valid_data(reference="R-1")],
     )
-    again, created_again = situation_upsert(
-        actor=personas.steward_a, organisation=personas.org_a, data=valid_data(status="confirmed")
+    again = situations_import_apply(
+        actor=personas.steward_a,
+        organisation=personas.org_a,
+        rows=[valid_data(reference="R-1", status="confirmed")],
     )
-    assert (created, created_again) == (True, False)
-    assert again.pk == first.pk
+    assert (len(first.created_ids), again.updated_ids) == (1, first.created_ids)
     assert Situation.objects.get().status == "confirmed"
 
 

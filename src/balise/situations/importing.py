@@ -41,12 +41,11 @@ from balise.core.tabular import (  # the shared reader; names re-exported for ca
 from balise.core.tabular import read_table as _read_table
 from balise.jobs.models import Job
 from balise.jobs.services import JobError, ReportProgress, job_handler
-from balise.situations import encodings
 from balise.situations.models import Situation
 from balise.situations.services import (
     SituationRowsError,
     refuse_identity_fields,
-    situation_note,
+    situation_changes,
     situations_import_apply,
 )
 from balise.situations.validation import (
@@ -320,19 +319,6 @@ def _issue_value(data: Mapping[str, object], name: str, index: int | None) -> st
     return shown_value(value, name)
 
 
-def _same(situation: Situation, cleaned: CleanedSituation, given: Iterable[str]) -> bool:
-    values = cleaned.model_values()
-    # Stored encrypted: compared through the row's digest; empty cells keep the stored encoding.
-    identity = (values.pop(name) for name in IDENTITY_FIELDS)
-    if encodings.identity_changes(situation, *identity):
-        return False
-    return all(
-        getattr(situation, name) == values[name]
-        for name in given
-        if name != "note" and name in values
-    )
-
-
 def check_rows(
     table: Table,
     columns: ColumnMap,
@@ -455,10 +441,9 @@ def _plan(
         situation = existing.get(reference)
         if situation is None:
             action = "create"
-        elif _same(situation, cleaned, given) and (
-            "note" not in given
-            or (situation_note(actor=actor, situation=situation) or "") == (cleaned.note or "")
-        ):
+        elif situation_changes(
+            actor=actor, situation=situation, cleaned=cleaned, given=given
+        ).unchanged:
             action = "unchanged"
         else:
             action = "update"

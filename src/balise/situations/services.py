@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 
 from django.conf import settings
@@ -39,6 +39,8 @@ from balise.situations.validation import (
 )
 
 CHANNELS = frozenset({"form", "import", "api", "demo"})
+# The model column the note is written to (stored encrypted).
+_NOTE_COLUMN: Final = "note_ciphertext"
 
 
 def _check_actor(actor: User, organisation_id: int) -> None:
@@ -189,6 +191,81 @@ def current_data(situation: Situation) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class SituationChanges:
+    """What writing validated values onto a stored situation would change.
+
+    ``values`` are the model values (identity left out, an empty reference replaced by the
+    stored one), ``identity`` the new encoding's three fields, ``fields`` the changed input
+    fields, sorted, with ``"note"`` last when the note changes.
+    """
+
+    values: dict[str, Any]
+    identity: tuple[str, str, str]
+    identity_fields: list[str]
+    fields: list[str]
+    note: str | None
+
+    @property
+    def unchanged(self) -> bool:
+        return not self.fields
+
+
+def situation_changes(
+    *,
+    actor: User,
+    situation: Situation,
+    cleaned: CleanedSituation,
+    given: Iterable[str] | None = None,
+) -> SituationChanges:
+    """The one change-detection rule of the form, the API and the import.
+
+    Only the fields in ``given`` are compared (``None``: every field, for a complete or merged
+    input). An empty encoding keeps the stored one; a new one is compared through the stored
+    digest (it is stored encrypted). A note the input does not mention (``cleaned.note`` is
+    None) keeps the stored one; ``""`` removes it.
+    """
+    values = cleaned.model_values()
+    identity = _identity_of(values)
+    if not values["reference"]:
+        values["reference"] = situation.reference
+    compared = values.keys() if given is None else values.keys() & set(given)
+    identity_fields = encodings.identity_changes(situation, *identity)
+    fields = sorted(
+        [name for name in compared if getattr(situation, name) != values[name]] + identity_fields
+    )
+    note_given = given is None or "note" in given
+    if (
+        note_given
+        and cleaned.note is not None
+        and (situation_note(actor=actor, situation=situation) or "") != cleaned.note
+    ):
+        fields.append("note")
+    return SituationChanges(
+        values=values,
+        identity=identity,
+        identity_fields=identity_fields,
+        fields=fields,
+        note=cleaned.note if "note" in fields else None,
+    )
+
+
+def apply_changes(situation: Situation, changes: SituationChanges) -> set[str]:
+    """Set the changed values on ``situation`` (unsaved); the model columns to write."""
+    columns: set[str] = set()
+    for name in changes.fields:
+        if name in changes.values:
+            setattr(situation, name, changes.values[name])
+            columns.add(name)
+    if changes.identity_fields:
+        encodings.store(situation, *changes.identity)
+        columns.update(encodings.STORED_COLUMNS)
+    if "note" in changes.fields:
+        _save_note(situation, changes.note)
+        columns.add(_NOTE_COLUMN)
+    return columns
+
+
 def situation_update(
     *,
     actor: User,
@@ -209,35 +286,17 @@ def situation_update(
     refuse_identity_fields(actor=actor, keys=data.keys(), channel=channel, request=request)
     merged: dict[str, object] = {**current_data(situation), **data} if partial else dict(data)
     cleaned = validate_situation_data(merged, accept_labels=accept_labels)
-    values = cleaned.model_values()
-    identity = _identity_of(values)
-    if not values["reference"]:
-        values["reference"] = situation.reference
-    # An empty encoding keeps the stored one; a new one is compared through the stored digest.
-    identity_changed = encodings.identity_changes(situation, *identity)
-    changed = sorted(
-        [name for name, value in values.items() if getattr(situation, name) != value]
-        + identity_changed
-    )
-    if cleaned.note is not None:
-        old_note = situation_note(actor=actor, situation=situation) or ""
-        if old_note != cleaned.note:
-            changed.append("note")
+    changes = situation_changes(actor=actor, situation=situation, cleaned=cleaned)
     with transaction.atomic():
-        if "reference" in changed and (
+        if "reference" in changes.fields and (
             Situation.objects.filter(
-                organisation_id=situation.organisation_id, reference=values["reference"]
+                organisation_id=situation.organisation_id, reference=changes.values["reference"]
             )
             .exclude(pk=situation.pk)
             .exists()
         ):
             raise _duplicate_reference()
-        for name, value in values.items():
-            setattr(situation, name, value)
-        if identity_changed:
-            encodings.store(situation, *identity)
-        if "note" in changed:
-            _save_note(situation, cleaned.note)
+        apply_changes(situation, changes)
         situation.updated_at = timezone.now()
         try:
             with transaction.atomic():
@@ -251,50 +310,9 @@ def situation_update(
             organisation_id=situation.organisation_id,
             object_type="situation",
             object_id=situation.pk,
-            details={"channel": channel, "fields": changed},
+            details={"channel": channel, "fields": changes.fields},
         )
     return situation
-
-
-def situation_upsert(
-    *,
-    actor: User,
-    organisation: Organisation,
-    data: Mapping[str, object],
-    request: HttpRequest | None = None,
-    channel: str = "import",
-    accept_labels: bool = False,
-) -> tuple[Situation, bool]:
-    """Create, or update the situation with the same reference (idempotent imports).
-
-    Returns ``(situation, created)``. ``data`` must carry a ``reference``.
-    """
-    reference = str(data.get("reference") or "").strip()
-    if not reference:
-        raise SituationValidationError(
-            [FieldIssue("reference", "required", _("This field is required."))]
-        )
-    existing = Situation.objects.filter(organisation=organisation, reference=reference).first()
-    if existing is None:
-        created = situation_create(
-            actor=actor,
-            organisation=organisation,
-            data=data,
-            request=request,
-            channel=channel,
-            accept_labels=accept_labels,
-        )
-        return created, True
-    updated = situation_update(
-        actor=actor,
-        situation=existing,
-        data=data,
-        request=request,
-        channel=channel,
-        partial=True,
-        accept_labels=accept_labels,
-    )
-    return updated, False
 
 
 # --- bulk writes (imports, retention) -------------------------------------------------------------
@@ -302,8 +320,6 @@ def situation_upsert(
 # An audit event holds at most this many id ranges; more go into continuation events.
 AUDIT_ID_RANGES_PER_EVENT: Final = 1000
 _BULK_BATCH: Final = 500
-# Model columns a situation's input fields write to (the note is stored encrypted).
-_NOTE_COLUMN: Final = "note_ciphertext"
 
 
 def id_ranges(ids: Iterable[int]) -> list[list[int]]:
@@ -419,165 +435,202 @@ def situations_import_apply(
 ) -> ImportApplied:
     """Create or update many situations at once, all or nothing, idempotent on the reference.
 
-    Each row is what ``situation_upsert`` takes (a ``reference`` is required; an update is
-    partial). Rows whose values do not change are left alone. Writes go through
+    Each row carries a ``reference`` (required); a row whose reference exists updates that
+    situation with the fields it gives (the others keep their values). Rows whose values do not
+    change are left alone (``situation_changes``). Writes go through
     ``bulk_create``/``bulk_update`` in one transaction and ONE ``situation.import`` audit event
     names every situation created or updated (id ranges; see docs/import.md). Raises
     ``SituationRowsError`` with every row's problems, ``PermissionDenied`` for a non-member.
     ``cleaned`` may give, row by row, what ``validate_situation_data(row)`` already returned (the
     import's check did it): those rows are not validated again unless they change a situation.
+
+    Three steps: partition the rows (references, duplicates, the existing situations, locked),
+    validate each into a create, an update or nothing, then write.
     """
     _check_actor(actor, organisation.pk)
     keys = {str(key) for row in rows for key in row}
     refuse_identity_fields(actor=actor, keys=keys, channel=channel, request=request)
-    errors: dict[int, SituationValidationError] = {}
-    references: dict[int, str] = {}
-    first_index: dict[str, int] = {}
+    with transaction.atomic():
+        partition = _partition(organisation, rows)
+        plan = _validate_rows(
+            actor=actor,
+            organisation=organisation,
+            rows=rows,
+            partition=partition,
+            accept_labels=accept_labels,
+            cleaned=cleaned,
+        )
+        if partition.errors:
+            raise SituationRowsError(partition.errors)
+        return _write(
+            actor=actor,
+            organisation=organisation,
+            plan=plan,
+            rows=len(rows),
+            row_of=partition.first_index,
+            request=request,
+            channel=channel,
+        )
+
+
+@dataclass
+class _Partition:
+    """Rows by reference: the row index of each reference, the stored situations (locked), and
+    the rows refused for their reference alone."""
+
+    references: dict[int, str] = field(default_factory=dict)
+    first_index: dict[str, int] = field(default_factory=dict)
+    existing: dict[str, Situation] = field(default_factory=dict)
+    errors: dict[int, SituationValidationError] = field(default_factory=dict)
+
+
+def _partition(organisation: Organisation, rows: Sequence[Mapping[str, object]]) -> _Partition:
+    partition = _Partition()
     for index, row in enumerate(rows):
         reference = str(row.get("reference") or "").strip()
         if not reference:
-            errors[index] = _row_issue("reference", "required", _("This field is required."))
-        elif reference in first_index:
-            errors[index] = _row_issue(
+            partition.errors[index] = _row_issue(
+                "reference", "required", _("This field is required.")
+            )
+        elif reference in partition.first_index:
+            partition.errors[index] = _row_issue(
                 "reference", "duplicate", _("This reference appears twice in the same import.")
             )
         else:
-            first_index[reference] = index
-            references[index] = reference
-    applied = ImportApplied()
-    with transaction.atomic():
-        existing: dict[str, Situation] = {}
-        wanted = list(first_index)
-        for start in range(0, len(wanted), _BULK_BATCH):
-            chunk = wanted[start : start + _BULK_BATCH]
-            scoped = Situation.objects.select_for_update().filter(
-                organisation=organisation, reference__in=chunk
-            )
-            existing.update({s.reference: s for s in scoped})
-        to_create: list[tuple[Situation, str]] = []
-        to_update: list[Situation] = []
-        notes_to_write: dict[int, str] = {}
-        changed_columns: set[str] = set()
-        field_counts: dict[str, int] = {}
-        now = timezone.now()
-        for index, row in enumerate(rows):
-            if index in errors:
-                continue
-            situation = existing.get(references[index])
-            alone = cleaned[index] if cleaned is not None else None
-            try:
-                if situation is None:
-                    alone = alone or validate_situation_data(row, accept_labels=accept_labels)
-                    new = build_situation(
-                        alone,
-                        organisation=organisation,
-                        recorded_by=actor,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                    to_create.append((new, alone.note or ""))
-                    continue
-                if alone is None:
-                    try:
-                        alone = validate_situation_data(row, accept_labels=accept_labels)
-                    except SituationValidationError:
-                        alone = None  # a partial row: the merged validation below says more
-                if alone is not None and _keeps(actor, situation, alone, row.keys()):
-                    applied.unchanged_ids.append(situation.pk)
-                    continue
-                merged = {**current_data(situation), **row}
-                result = validate_situation_data(merged, accept_labels=accept_labels)
-            except SituationValidationError as exc:
-                errors[index] = exc
-                continue
-            values = result.model_values()
-            identity = _identity_of(values)
-            identity_changed = encodings.identity_changes(situation, *identity)
-            changed = sorted(
-                [n for n, v in values.items() if getattr(situation, n) != v] + identity_changed
-            )
-            if result.note is not None:
-                old_note = situation_note(actor=actor, situation=situation) or ""
-                if old_note != result.note:
-                    changed.append("note")
-                    notes_to_write[situation.pk] = result.note
-            if not changed:
-                applied.unchanged_ids.append(situation.pk)
-                continue
-            for name in changed:
-                # The audit log refuses a "note" key anywhere; the column name says the same.
-                counted = _NOTE_COLUMN if name == "note" else name
-                field_counts[counted] = field_counts.get(counted, 0) + 1
-                if name in values:
-                    setattr(situation, name, values[name])
-                    changed_columns.add(name)
-            if identity_changed:
-                encodings.store(situation, *identity)
-                changed_columns.update(encodings.STORED_COLUMNS)
-            if "note" in changed:
-                _save_note(situation, notes_to_write[situation.pk])
-                changed_columns.add(_NOTE_COLUMN)
-            situation.updated_at = now
-            to_update.append(situation)
-        if errors:
-            raise SituationRowsError(errors)
-        created = _bulk_insert(organisation, [s for s, _note in to_create], first_index)
-        with_notes = []
-        for situation, note in to_create:
-            if note:
-                _save_note(situation, note)
-                with_notes.append(situation)
-        if with_notes:
-            Situation.objects.bulk_update(with_notes, [_NOTE_COLUMN], batch_size=_BULK_BATCH)
-        if to_update:
-            Situation.objects.bulk_update(
-                to_update, sorted(changed_columns | {"updated_at"}), batch_size=_BULK_BATCH
-            )
-        applied.created_ids = [s.pk for s in created]
-        applied.updated_ids = [s.pk for s in to_update]
-        applied.events = _record_with_ids(
-            "situation.import",
-            actor=actor,
-            request=request,
-            organisation_id=organisation.pk,
-            object_type="organisation",
-            object_id=organisation.pk,
-            details={
-                "channel": channel,
-                "rows": len(rows),
-                **applied.counts(),
-                "fields": dict(sorted(field_counts.items())),
-            },
-            ids={
-                "created_ids": id_ranges(applied.created_ids),
-                "updated_ids": id_ranges(applied.updated_ids),
-            },
+            partition.first_index[reference] = index
+            partition.references[index] = reference
+    wanted = list(partition.first_index)
+    for start in range(0, len(wanted), _BULK_BATCH):
+        chunk = wanted[start : start + _BULK_BATCH]
+        scoped = Situation.objects.select_for_update().filter(
+            organisation=organisation, reference__in=chunk
         )
-    return applied
+        partition.existing.update({s.reference: s for s in scoped})
+    return partition
 
 
-def _keeps(
-    actor: User, situation: Situation, alone: CleanedSituation, given: Iterable[str]
-) -> bool:
-    """Whether the fields a row gives already hold its values (then nothing is written).
+@dataclass
+class _BulkPlan:
+    """What the write step does: new situations (with their notes), changed ones, the rest."""
 
-    The stored row was valid, so a row that changes nothing needs no merged validation.
-    """
-    values = alone.model_values()
-    identity = _identity_of(values)
-    if encodings.identity_changes(situation, *identity):
-        return False  # an empty encoding keeps the stored one: no change
-    for name in given:
-        if name == "note":
-            if (
-                alone.note is not None
-                and (situation_note(actor=actor, situation=situation) or "") != alone.note
-            ):
-                return False
+    now: datetime
+    to_create: list[tuple[Situation, str]] = field(default_factory=list)
+    to_update: list[Situation] = field(default_factory=list)
+    unchanged_ids: list[int] = field(default_factory=list)
+    changed_columns: set[str] = field(default_factory=set)
+    field_counts: dict[str, int] = field(default_factory=dict)
+
+
+def _validate_rows(
+    *,
+    actor: User,
+    organisation: Organisation,
+    rows: Sequence[Mapping[str, object]],
+    partition: _Partition,
+    accept_labels: bool,
+    cleaned: Sequence[CleanedSituation | None] | None,
+) -> _BulkPlan:
+    """Validate every row not yet refused; refusals go into ``partition.errors``."""
+    plan = _BulkPlan(now=timezone.now())
+    for index, row in enumerate(rows):
+        if index in partition.errors:
             continue
-        if name in values and getattr(situation, name) != values[name]:
-            return False
-    return True
+        situation = partition.existing.get(partition.references[index])
+        alone = cleaned[index] if cleaned is not None else None
+        try:
+            if situation is None:
+                alone = alone or validate_situation_data(row, accept_labels=accept_labels)
+                new = build_situation(
+                    alone,
+                    organisation=organisation,
+                    recorded_by=actor,
+                    created_at=plan.now,
+                    updated_at=plan.now,
+                )
+                plan.to_create.append((new, alone.note or ""))
+                continue
+            if alone is None:
+                try:
+                    alone = validate_situation_data(row, accept_labels=accept_labels)
+                except SituationValidationError:
+                    alone = None  # a partial row: the merged validation below says more
+            # The stored row was valid, so a row that changes nothing needs no merged validation.
+            if (
+                alone is not None
+                and situation_changes(
+                    actor=actor, situation=situation, cleaned=alone, given=row.keys()
+                ).unchanged
+            ):
+                plan.unchanged_ids.append(situation.pk)
+                continue
+            merged = {**current_data(situation), **row}
+            result = validate_situation_data(merged, accept_labels=accept_labels)
+        except SituationValidationError as exc:
+            partition.errors[index] = exc
+            continue
+        changes = situation_changes(actor=actor, situation=situation, cleaned=result)
+        if changes.unchanged:
+            plan.unchanged_ids.append(situation.pk)
+            continue
+        for name in changes.fields:
+            # The audit log refuses a "note" key anywhere; the column name says the same.
+            counted = _NOTE_COLUMN if name == "note" else name
+            plan.field_counts[counted] = plan.field_counts.get(counted, 0) + 1
+        plan.changed_columns |= apply_changes(situation, changes)
+        situation.updated_at = plan.now
+        plan.to_update.append(situation)
+    return plan
+
+
+def _write(
+    *,
+    actor: User,
+    organisation: Organisation,
+    plan: _BulkPlan,
+    rows: int,
+    row_of: Mapping[str, int],
+    request: HttpRequest | None,
+    channel: str,
+) -> ImportApplied:
+    """Bulk insert and update, then one audit event (with continuations) naming every id."""
+    created = _bulk_insert(organisation, [s for s, _note in plan.to_create], row_of)
+    with_notes = []
+    for situation, note in plan.to_create:
+        if note:
+            _save_note(situation, note)
+            with_notes.append(situation)
+    if with_notes:
+        Situation.objects.bulk_update(with_notes, [_NOTE_COLUMN], batch_size=_BULK_BATCH)
+    if plan.to_update:
+        Situation.objects.bulk_update(
+            plan.to_update,
+            sorted(plan.changed_columns | {"updated_at"}),
+            batch_size=_BULK_BATCH,
+        )
+    applied = ImportApplied(
+        created_ids=[s.pk for s in created],
+        updated_ids=[s.pk for s in plan.to_update],
+        unchanged_ids=plan.unchanged_ids,
+    )
+    applied.events = _record_with_ids(
+        "situation.import",
+        actor=actor,
+        request=request,
+        organisation_id=organisation.pk,
+        object_type="organisation",
+        object_id=organisation.pk,
+        details={
+            "channel": channel,
+            "rows": rows,
+            **applied.counts(),
+            "fields": dict(sorted(plan.field_counts.items())),
+        },
+        ids={
+            "created_ids": id_ranges(applied.created_ids),
+            "updated_ids": id_ranges(applied.updated_ids),
+        },
+    )
+    return applied
 
 
 def _bulk_insert(
@@ -712,16 +765,18 @@ __all__ = [
     "MULTI_FIELDS",
     "ImportApplied",
     "PurgeResult",
+    "SituationChanges",
     "SituationRowsError",
     "SituationValidationError",
+    "apply_changes",
     "build_situation",
     "current_data",
     "refuse_identity_fields",
     "retention_cutoff",
+    "situation_changes",
     "situation_create",
     "situation_note",
     "situation_update",
-    "situation_upsert",
     "situations_import_apply",
     "situations_purge",
 ]

@@ -14,12 +14,14 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 MAX_COLUMNS: Final = 200
 
@@ -35,13 +37,19 @@ def fold_header(text: str) -> str:
 
 @dataclass(frozen=True)
 class ImportIssue:
-    """One problem; ``row`` as a spreadsheet numbers it (header = 1; 0 = the file itself)."""
+    """One problem; ``row`` as a spreadsheet numbers it (header = 1; 0 = the file itself).
+
+    ``reason`` is in the language active when the file was checked, ``reasons`` in each
+    language of the interface when it could be rendered in each: a report is read later,
+    perhaps by someone reading another language (``localised_issues``).
+    """
 
     row: int
     column: str
     value: str
     reason: str
     code: str
+    reasons: Mapping[str, str] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -49,8 +57,37 @@ class ImportIssue:
             "column": self.column,
             "value": self.value,
             "reason": self.reason,
+            "reasons": dict(self.reasons),
             "code": self.code,
         }
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message translated when rendered: its msgid (marked with gettext_noop) and values."""
+
+    text: str
+    values: Mapping[str, object] = field(default_factory=dict)
+
+    def render(self) -> str:
+        translated = _(self.text)
+        return translated % self.values if self.values else translated
+
+
+def in_each_language(render: Callable[[], str]) -> dict[str, str]:
+    """``render()`` in each language of the interface (it may call gettext, taxonomy labels)."""
+    rendered = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            rendered[language] = render()
+    return rendered
+
+
+def _issue(row: int, column: str, value: str, reason: str | Message, code: str) -> ImportIssue:
+    """An issue; a ``Message`` is kept in every language, a plain text in the current one."""
+    if isinstance(reason, str):
+        return ImportIssue(row, column, value, reason, code)
+    return ImportIssue(row, column, value, reason.render(), code, in_each_language(reason.render))
 
 
 class ImportRefused(Exception):
@@ -61,8 +98,17 @@ class ImportRefused(Exception):
         self.issues = list(issues)
 
 
-def _file_issue(code: str, reason: str, *, row: int = 0, column: str = "") -> ImportIssue:
-    return ImportIssue(row=row, column=column, value="", reason=reason, code=code)
+def _file_issue(code: str, reason: str | Message, *, row: int = 0, column: str = "") -> ImportIssue:
+    return _issue(row, column, "", reason, code)
+
+
+def localised_issues(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Stored issues (``as_dict``) with ``reason`` in the reader's language when it was kept."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return [
+        {**issue, "reason": (issue.get("reasons") or {}).get(language) or issue.get("reason", "")}
+        for issue in rows
+    ]
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -88,8 +134,10 @@ def _too_many_columns(count: int) -> ImportRefused:
         [
             _file_issue(
                 "too_many_columns",
-                _("The file has %(count)s columns; at most %(max)s are accepted.")
-                % {"count": count, "max": MAX_COLUMNS},
+                Message(
+                    gettext_noop("The file has %(count)s columns; at most %(max)s are accepted."),
+                    {"count": count, "max": MAX_COLUMNS},
+                ),
                 row=1,
             )
         ]
@@ -101,11 +149,13 @@ def _too_many_cells(max_cells: int) -> ImportRefused:
         [
             _file_issue(
                 "too_many_cells",
-                _(
-                    "The file has more than %(max)s cells (rows × columns). Remove the columns "
-                    "Balise does not use, or split the file into smaller ones."
-                )
-                % {"max": f"{max_cells:,}".replace(",", " ")},
+                Message(
+                    gettext_noop(
+                        "The file has more than %(max)s cells (rows × columns). Remove the columns "
+                        "Balise does not use, or split the file into smaller ones."
+                    ),
+                    {"max": f"{max_cells:,}".replace(",", " ")},
+                ),
             )
         ]
     )
@@ -129,8 +179,12 @@ def _too_many_rows(max_rows: int) -> ImportRefused:
         [
             _file_issue(
                 "too_many_rows",
-                _("The file has more than %(max)s rows; split it into smaller files.")
-                % {"max": f"{max_rows:,}".replace(",", " ")},
+                Message(
+                    gettext_noop(
+                        "The file has more than %(max)s rows; split it into smaller files."
+                    ),
+                    {"max": f"{max_rows:,}".replace(",", " ")},
+                ),
             )
         ]
     )
@@ -143,11 +197,13 @@ def check_size(size: int) -> None:
             [
                 _file_issue(
                     "too_large",
-                    _("The file is %(size)s MB; the limit is %(max)s MB.")
-                    % {
-                        "size": f"{size / 1_048_576:.1f}",
-                        "max": f"{max_bytes / 1_048_576:.0f}",
-                    },
+                    Message(
+                        gettext_noop("The file is %(size)s MB; the limit is %(max)s MB."),
+                        {
+                            "size": f"{size / 1_048_576:.1f}",
+                            "max": f"{max_bytes / 1_048_576:.0f}",
+                        },
+                    ),
                 )
             ]
         )
@@ -161,9 +217,11 @@ def decode_text(content: bytes) -> tuple[str, str]:
             [
                 _file_issue(
                     "text_encoding",
-                    _(
-                        "The file is not readable text (it looks like UTF-16 or a binary file). "
-                        "Save it as “CSV UTF-8” or as an Excel workbook (.xlsx)."
+                    Message(
+                        gettext_noop(
+                            "The file is not readable text (it looks like UTF-16 or a binary "
+                            "file). Save it as “CSV UTF-8” or as an Excel workbook (.xlsx)."
+                        )
                     ),
                 )
             ]
@@ -190,11 +248,13 @@ def _bad_encoding(content: bytes, exc: UnicodeDecodeError) -> ImportRefused:
         [
             _file_issue(
                 "text_encoding",
-                _(
-                    "The file is neither UTF-8 nor Windows-1252 text (line %(line)s, byte "
-                    "%(position)s cannot be read). Save it as “CSV UTF-8”."
-                )
-                % {"line": line, "position": exc.start + 1},
+                Message(
+                    gettext_noop(
+                        "The file is neither UTF-8 nor Windows-1252 text (line %(line)s, byte "
+                        "%(position)s cannot be read). Save it as “CSV UTF-8”."
+                    ),
+                    {"line": line, "position": exc.start + 1},
+                ),
             )
         ]
     )
@@ -231,7 +291,12 @@ def read_csv(content: bytes, *, max_rows: int) -> Table:
             rows.append((index, cells))
     except csv.Error as exc:
         raise ImportRefused(
-            [_file_issue("csv", _("The CSV file cannot be read: %(error)s") % {"error": exc})]
+            [
+                _file_issue(
+                    "csv",
+                    Message(gettext_noop("The CSV file cannot be read: %(error)s"), {"error": exc}),
+                )
+            ]
         ) from None
     header = header or []
     # Spreadsheets often export empty trailing columns ("a;b;c;;;"): they carry nothing.
@@ -270,7 +335,12 @@ def read_xlsx(content: bytes, *, max_rows: int) -> Table:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise ImportRefused(
-            [_file_issue("xlsx", _("The Excel file is damaged or is not an .xlsx workbook."))]
+            [
+                _file_issue(
+                    "xlsx",
+                    Message(gettext_noop("The Excel file is damaged or is not an .xlsx workbook.")),
+                )
+            ]
         ) from None
     budget = _CellBudget()
     try:
@@ -316,22 +386,24 @@ def _refuse_declared_size(
         raise _too_many_cells(budget.limit)
 
 
-def read_table(content: bytes, *, no_rows_reason: str = "") -> Table:
+def read_table(content: bytes, *, no_rows_reason: Message | None = None) -> Table:
     """Read an upload, whatever its name says: the bytes tell XLSX from CSV.
 
     ``no_rows_reason`` is the caller's words for a header without rows ("no situations")."""
     _max_bytes, max_rows = limits()
     check_size(len(content))
     if not content.strip(b" \t\r\n\xef\xbb\xbf"):
-        raise ImportRefused([_file_issue("empty", _("The file is empty."))])
+        raise ImportRefused([_file_issue("empty", Message(gettext_noop("The file is empty.")))])
     if content.startswith(_XLS_MAGIC):
         raise ImportRefused(
             [
                 _file_issue(
                     "xls",
-                    _(
-                        "Old Excel files (.xls) are not accepted. Save the file as an Excel "
-                        "workbook (.xlsx) or as CSV."
+                    Message(
+                        gettext_noop(
+                            "Old Excel files (.xls) are not accepted. Save the file as an Excel "
+                            "workbook (.xlsx) or as CSV."
+                        )
                     ),
                 )
             ]
@@ -343,12 +415,15 @@ def read_table(content: bytes, *, no_rows_reason: str = "") -> Table:
     # Spreadsheets leave blank lines at the end; blank rows anywhere carry nothing.
     table.rows = [(n, cells) for n, cells in table.rows if any(c.strip() for c in cells)]
     if not any(h.strip() for h in table.header):
-        raise ImportRefused([_file_issue("empty", _("The file is empty."))])
+        raise ImportRefused([_file_issue("empty", Message(gettext_noop("The file is empty.")))])
     if not table.rows:
         raise ImportRefused(
             [
                 _file_issue(
-                    "no_rows", no_rows_reason or _("The file has a header row but no data."), row=1
+                    "no_rows",
+                    no_rows_reason
+                    or Message(gettext_noop("The file has a header row but no data.")),
+                    row=1,
                 )
             ]
         )

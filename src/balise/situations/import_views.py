@@ -29,6 +29,7 @@ from balise.situations.importing import (
     estimate_rows,
     import_job,
     issues_csv,
+    localised_issues,
 )
 from balise.situations.models import Situation
 
@@ -180,7 +181,7 @@ def import_result(request: HttpRequest, pk: int) -> HttpResponse:
         "job": job,
         "result": result,
         "mode": job.params.get("mode"),
-        "errors": errors[:SHOWN_ERRORS],
+        "errors": localised_issues(errors[:SHOWN_ERRORS]),
         "more_errors": max(0, int(result.get("error_count", 0)) - SHOWN_ERRORS),
         "can_confirm": (
             job.status == Job.Status.SUCCEEDED

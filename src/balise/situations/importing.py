@@ -16,9 +16,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from balise.accounts.models import Organisation, User
 from balise.audit.services import record_event
@@ -26,14 +29,17 @@ from balise.core.tabular import (  # the shared reader; names re-exported for ca
     MAX_COLUMNS,
     ImportIssue,
     ImportRefused,
+    Message,
     Table,
     _file_issue,
+    _issue,
     _too_many_columns,
     check_size,
     decode_text,
     estimate_rows,
     fold_header,
     limits,
+    localised_issues,
     read_csv,
     read_xlsx,
     sniff_delimiter,
@@ -143,7 +149,10 @@ def shown_value(value: object, field_name: str | None) -> str:
 
 def read_table(content: bytes) -> Table:
     """Read an upload (CSV or XLSX) with the shared reader, in the words of situations."""
-    return _read_table(content, no_rows_reason=_("The file has a header row but no situations."))
+    return _read_table(
+        content,
+        no_rows_reason=Message(gettext_noop("The file has a header row but no situations.")),
+    )
 
 
 # --- columns -------------------------------------------------------------------------------------
@@ -178,12 +187,15 @@ def map_columns(
             [
                 _file_issue(
                     "identity_column",
-                    _(
-                        "The column “%(column)s” looks like a name or a birth date. Balise never "
-                        "receives names or birth dates: run “balise encode” on your file first, "
-                        "which replaces them with an encoding, and import its output."
-                    )
-                    % {"column": issue.field},
+                    Message(
+                        gettext_noop(
+                            "The column “%(column)s” looks like a name or a birth date. Balise "
+                            "never receives names or birth dates: run “balise encode” on your "
+                            "file first, which replaces them with an encoding, and import its "
+                            "output."
+                        ),
+                        {"column": issue.field},
+                    ),
                     row=1,
                     column=issue.field,
                 )
@@ -201,7 +213,7 @@ def map_columns(
             issues.append(
                 _file_issue(
                     "blank_column",
-                    _("Column %(number)s has no name.") % {"number": index + 1},
+                    Message(gettext_noop("Column %(number)s has no name."), {"number": index + 1}),
                     row=1,
                 )
             )
@@ -211,8 +223,12 @@ def map_columns(
             issues.append(
                 _file_issue(
                     "unknown_column",
-                    _("Unknown column “%(column)s”. See the list of accepted columns.")
-                    % {"column": name},
+                    Message(
+                        gettext_noop(
+                            "Unknown column “%(column)s”. See the list of accepted columns."
+                        ),
+                        {"column": name},
+                    ),
                     row=1,
                     column=name,
                 )
@@ -222,8 +238,12 @@ def map_columns(
             issues.append(
                 _file_issue(
                     "duplicate_column",
-                    _("The columns “%(first)s” and “%(second)s” both give %(field)s.")
-                    % {"first": seen[target], "second": name, "field": target},
+                    Message(
+                        gettext_noop(
+                            "The columns “%(first)s” and “%(second)s” both give %(field)s."
+                        ),
+                        {"first": seen[target], "second": name, "field": target},
+                    ),
                     row=1,
                     column=name,
                 )
@@ -236,8 +256,10 @@ def map_columns(
             issues.append(
                 _file_issue(
                     "missing_column",
-                    _("The column “%(column)s” is missing.")
-                    % {"column": HEADER_ALIASES[required][0]},
+                    Message(
+                        gettext_noop("The column “%(column)s” is missing."),
+                        {"column": HEADER_ALIASES[required][0]},
+                    ),
                     row=1,
                     column=HEADER_ALIASES[required][0],
                 )
@@ -249,11 +271,13 @@ def map_columns(
                 issues.append(
                     _file_issue(
                         "missing_column",
-                        _(
-                            "The column “%(column)s” is missing: the encoding columns of "
-                            "“balise encode” go together."
-                        )
-                        % {"column": HEADER_ALIASES[missing][0]},
+                        Message(
+                            gettext_noop(
+                                "The column “%(column)s” is missing: the encoding columns of "
+                                "“balise encode” go together."
+                            ),
+                            {"column": HEADER_ALIASES[missing][0]},
+                        ),
                         row=1,
                         column=HEADER_ALIASES[missing][0],
                     )
@@ -319,6 +343,25 @@ def _issue_value(data: Mapping[str, object], name: str, index: int | None) -> st
     return shown_value(value, name)
 
 
+def _validation_reasons(data: Mapping[str, object], count: int) -> list[dict[str, str]]:
+    """The messages of ``validate_situation_data(data)`` in each language, issue by issue.
+
+    Validation is pure and lists its issues in the same order in every language; it runs again
+    only for refused rows, whose messages compose taxonomy labels and suggestions.
+    """
+    by_language: dict[str, list[str]] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            try:
+                validate_situation_data(data, accept_labels=True)
+            except SituationValidationError as exc:
+                by_language[language] = [issue.message for issue in exc.issues]
+    return [
+        {language: texts[i] for language, texts in by_language.items() if i < len(texts)}
+        for i in range(count)
+    ]
+
+
 def check_rows(
     table: Table,
     columns: ColumnMap,
@@ -339,11 +382,13 @@ def check_rows(
             extra = [c for c in cells[len(columns.header) :] if c.strip()]
             if extra:
                 result.issues.append(
-                    ImportIssue(
+                    _issue(
                         row_number,
                         "",
                         shown_value(extra[0], None),
-                        _("This row has more cells than the header has columns."),
+                        Message(
+                            gettext_noop("This row has more cells than the header has columns.")
+                        ),
                         "extra_cells",
                     )
                 )
@@ -353,23 +398,25 @@ def check_rows(
             cell = cells[index] if index < len(cells) else ""
             if len(cell) > MAX_CELL_CHARS:
                 row_issues.append(
-                    ImportIssue(
+                    _issue(
                         row_number,
                         columns.header[index],
                         shown_value(cell, name),
-                        _("The cell is too long."),
+                        Message(gettext_noop("The cell is too long.")),
                         "too_long",
                     )
                 )
             elif cell.lstrip().startswith("="):
                 row_issues.append(
-                    ImportIssue(
+                    _issue(
                         row_number,
                         columns.header[index],
                         shown_value(cell, name),
-                        _(
-                            "This cell holds a spreadsheet formula; formulas are never "
-                            "evaluated. Replace it with its value."
+                        Message(
+                            gettext_noop(
+                                "This cell holds a spreadsheet formula; formulas are never "
+                                "evaluated. Replace it with its value."
+                            )
                         ),
                         "formula",
                     )
@@ -377,22 +424,28 @@ def check_rows(
         reference = str(data.get("reference") or "").strip()
         if not reference:
             row_issues.append(
-                ImportIssue(
+                _issue(
                     row_number,
                     columns.column_of("reference"),
                     "",
-                    _("Every row needs a reference (the “record_id” of your system)."),
+                    Message(
+                        gettext_noop(
+                            "Every row needs a reference (the “record_id” of your system)."
+                        )
+                    ),
                     "required",
                 )
             )
         elif reference in first_row_of:
             row_issues.append(
-                ImportIssue(
+                _issue(
                     row_number,
                     columns.column_of("reference"),
                     shown_value(reference, "reference"),
-                    _("This reference already appears on row %(row)s.")
-                    % {"row": first_row_of[reference]},
+                    Message(
+                        gettext_noop("This reference already appears on row %(row)s."),
+                        {"row": first_row_of[reference]},
+                    ),
                     "duplicate_reference",
                 )
             )
@@ -402,7 +455,8 @@ def check_rows(
         try:
             cleaned = validate_situation_data(data, accept_labels=True)
         except SituationValidationError as exc:
-            for issue in exc.issues:
+            translated = _validation_reasons(data, len(exc.issues))
+            for issue, reasons in zip(exc.issues, translated, strict=True):
                 column = columns.column_of(issue.field)
                 if column in flagged:
                     continue  # the formula / length problem already says it
@@ -413,6 +467,7 @@ def check_rows(
                         _issue_value(data, issue.field, issue.index),
                         issue.message,
                         issue.code,
+                        reasons,
                     )
                 )
         else:
@@ -483,11 +538,11 @@ def apply_plan(
                 .values_list("pk", flat=True)
             )
         issues = [
-            ImportIssue(
+            _issue(
                 planned.row,
                 columns.column_of("reference"),
                 shown_value(planned.reference, "reference"),
-                _("This situation was deleted while the import ran."),
+                Message(gettext_noop("This situation was deleted while the import ran.")),
                 "gone",
             )
             for planned in plan
@@ -639,11 +694,12 @@ def import_job(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
 
 
 def issues_csv(rows: Iterable[Mapping[str, Any]]) -> str:
-    """The error table as CSV (``;``, UTF-8 with BOM for Excel), formula injection neutralised."""
+    """The error table as CSV (``;``, UTF-8 with BOM for Excel), formula injection neutralised,
+    in the reader's language."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([_("Row"), _("Column"), _("Value"), _("Problem")])
-    for issue in rows:
+    for issue in localised_issues(rows):
         writer.writerow(
             [
                 neutralise(str(issue.get("row") or "")),
@@ -675,6 +731,7 @@ __all__ = [
     "is_identity_field",
     "issues_csv",
     "limits",
+    "localised_issues",
     "read_csv",
     "read_table",
     "read_xlsx",

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from email import policy as email_policy
+from email.message import EmailMessage
+from email.parser import BytesParser
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 from django.conf import LazySettings, settings
 from django.test import Client
 from django.utils import translation
@@ -53,10 +59,63 @@ def _fast_hashing(settings: LazySettings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _mail_at_once(settings: LazySettings) -> None:
+    """The outbox delivers as soon as a mail is queued (through Django's test backend, or the
+    ``smtp_server`` fixture's server): tests read what left without running the jobs runner."""
+    settings.BALISE_MAIL_SYNC = True
+    settings.BALISE_MAIL_RATE_PER_MINUTE = 0
+
+
+@dataclass
+class SmtpServer:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives."""
+
+    port: int
+    messages: list[EmailMessage]
+    envelopes: list[Envelope]
+    refuse: list[str]  # replies given to the next DATA commands instead of accepting them
+
+
+class _KeepingHandler:
+    def __init__(self, server: SmtpServer) -> None:
+        self.server = server
+
+    async def handle_DATA(self, _server: object, _session: object, envelope: Envelope) -> str:
+        if self.server.refuse:
+            return self.server.refuse.pop(0)
+        content = envelope.content if isinstance(envelope.content, bytes) else b""
+        self.server.envelopes.append(envelope)
+        self.server.messages.append(BytesParser(policy=email_policy.default).parsebytes(content))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings: LazySettings) -> Iterator[SmtpServer]:
+    """Point Django's SMTP backend at a local aiosmtpd server; its ``messages`` are parsed
+    (headers, parts, attachments) with the standard library's email package."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = SmtpServer(port=port, messages=[], envelopes=[], refuse=[])
+    controller = Controller(_KeepingHandler(server), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    try:
+        yield server
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never reach the network; loopback (live server, PostgreSQL) is fine."""
-    import socket
-
     real_connect = socket.socket.connect
 
     def guarded(self: socket.socket, address: object) -> None:

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "balise.situations",
     "balise.detection",
     "balise.jobs",
+    "balise.mail",
     "balise.api",
     "balise.observatory",
     "balise.training",
@@ -286,6 +287,12 @@ BALISE_JOBS_RUNNER = env_str("BALISE_JOBS_RUNNER", "thread")
 BALISE_JOBS_SYNC = env_bool("BALISE_JOBS_SYNC", False)
 # Jobs run at once in one web process (the "thread" runner); further jobs wait in its queue.
 BALISE_JOBS_THREADS = env_int("BALISE_JOBS_THREADS", 2)
+# Called by `balise jobs work` at every poll, besides queued jobs: the outbox's due retries.
+BALISE_JOBS_PERIODIC = ("balise.mail.services.deliver_due",)
+# The mail outbox (balise.mail): messages sent a minute at most (0: no limit; SMTP providers
+# throttle bulk senders), and delivery at once instead of on the runner (the test suite).
+BALISE_MAIL_RATE_PER_MINUTE = env_int("BALISE_MAIL_RATE_PER_MINUTE", 120)
+BALISE_MAIL_SYNC = env_bool("BALISE_MAIL_SYNC", False)
 # Bulk import of situations: refused above these sizes; above SYNC_ROWS it runs as a job.
 BALISE_IMPORT_MAX_BYTES = env_int("BALISE_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 BALISE_IMPORT_MAX_ROWS = env_int("BALISE_IMPORT_MAX_ROWS", 100_000)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("network/", include("balise.network.urls")),
     path("detection/", include("balise.detection.urls")),
     path("jobs/", include("balise.jobs.urls")),
+    path("mail/", include("balise.mail.urls")),
     path("observatory/", include("balise.observatory.urls")),
     path("statistics/", include("balise.observatory.public_urls")),
     path("api/", include("balise.api.urls")),  # token pages, docs, /api/v1/ index

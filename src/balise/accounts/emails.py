@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from balise.accounts.models import Invitation, OrgRole, PlatformRole, User
 from balise.accounts.services import IssuedInvitation
+from balise.mail.services import mail_queue
 
 
 def send_invitation(request: HttpRequest, issued: IssuedInvitation) -> None:
@@ -24,7 +23,7 @@ def send_invitation(request: HttpRequest, issued: IssuedInvitation) -> None:
     }
     subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
     body = render_to_string("accounts/email/invitation.txt", context)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    mail_queue(to=invitation.email, subject=subject, text=body, purpose="accounts.invitation")
 
 
 def approvers_of(invitation: Invitation) -> list[str]:
@@ -62,5 +61,5 @@ def send_approval_request(request: HttpRequest, invitation: Invitation) -> list[
     subject = render_to_string("accounts/email/invitation_approval_subject.txt", context).strip()
     body = render_to_string("accounts/email/invitation_approval.txt", context)
     for recipient in recipients:  # one message each: approvers do not learn each other's address
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient])
+        mail_queue(to=recipient, subject=subject, text=body, purpose="accounts.approval_request")
     return recipients

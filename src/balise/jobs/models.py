@@ -41,7 +41,10 @@ class Job(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("owner"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="jobs",
+        help_text=_("Empty for the system's own jobs (the mail outbox's delivery)."),
     )
     organisation = models.ForeignKey(
         "accounts.Organisation",

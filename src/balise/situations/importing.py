@@ -681,7 +681,7 @@ def run_import(
 def import_job(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
     """Job handler: params ``{"mode": "check" | "apply"}``, the upload in ``job.payload``."""
     organisation = job.organisation
-    if organisation is None:
+    if organisation is None or job.owner_id is None:
         raise JobError(_("Only a steward of the organisation can import situations."))
     owner = User.objects.get(pk=job.owner_id)
     return run_import(

@@ -1,4 +1,5 @@
-"""`balise jobs work`: run queued background jobs (a systemd unit in production);
+"""`balise jobs work`: run queued background jobs (a systemd unit in production), and the
+periodic tasks of ``BALISE_JOBS_PERIODIC`` (the mail outbox's due retries) at every poll;
 `balise jobs reap`: fail jobs left running by a dead process and drop stale uploads."""
 
 from __future__ import annotations
@@ -8,7 +9,9 @@ from argparse import ArgumentParser
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from balise.jobs.services import purge_payloads, reap_stale, run_queued
 
@@ -38,9 +41,12 @@ class Command(BaseCommand):
 
     def _work(self, *, once: bool, sleep: float) -> None:
         total = 0
+        periodic = [import_string(path) for path in settings.BALISE_JOBS_PERIODIC]
         while True:
             ran = run_queued()
             total += ran
+            for task in periodic:  # e.g. the mail outbox's retries that have come due
+                task()
             if once:
                 break
             if not ran:

@@ -14,7 +14,8 @@ from django.urls import reverse
 from balise.accounts.models import User
 from balise.audit.models import AuditEvent
 from balise.audit.services import record_event, verify_chain
-from balise.audit.views import CSV_COLUMNS, neutralise_formula
+from balise.audit.views import CSV_COLUMNS
+from balise.core.formulas import safe_cells
 from tests.conftest import Personas, make_user
 
 URL = reverse("audit:export")
@@ -71,7 +72,9 @@ def test_it_neutralises_formula_cells(personas: Personas, signed_in: SignIn) -> 
     [("=1+1", "'=1+1"), ("-2", "'-2"), ("@A1", "'@A1"), ("\tx", "'\tx"), ("ok", "ok"), (None, "")],
 )
 def test_it_prefixes_cells_a_spreadsheet_would_run(value: str | None, expected: str) -> None:
-    assert neutralise_formula(value) == expected
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(safe_cells([value]))
+    assert next(csv.reader(io.StringIO(buffer.getvalue()))) == [expected]
 
 
 @pytest.mark.django_db

@@ -12,12 +12,12 @@ from django.conf import LazySettings
 from openpyxl import Workbook
 
 from balise.audit.models import AuditEvent
+from balise.core.formulas import neutralise_formula
 from balise.situations.importing import (
     ImportRefused,
     decode_text,
     estimate_rows,
     issues_csv,
-    neutralise,
     sniff_delimiter,
 )
 from balise.situations.models import Situation
@@ -385,9 +385,9 @@ def test_it_decodes_utf8_bom_and_cp1252() -> None:
 
 
 def test_it_neutralises_formulas_in_the_error_csv() -> None:
-    assert neutralise("=1+1") == "'=1+1"
-    assert neutralise("@SUM") == "'@SUM"
-    assert neutralise("plain") == "plain"
+    assert neutralise_formula("=1+1") == "'=1+1"
+    assert neutralise_formula("@SUM") == "'@SUM"
+    assert neutralise_formula("plain") == "plain"
     text = issues_csv([{"row": 3, "column": "age", "value": "=HYPERLINK()", "reason": "x"}])
     assert text.startswith("\ufeff")
     assert "'=HYPERLINK()" in text

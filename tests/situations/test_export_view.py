@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from balise.accounts.models import User
 from balise.audit.models import AuditEvent
-from balise.situations.exporting import COLUMNS, neutralise
+from balise.core.formulas import neutralise_formula
+from balise.situations.exporting import COLUMNS
 from balise.situations.models import Situation
 from tests.conftest import Personas
 from tests.situations.conftest import RecordSituation
@@ -35,7 +36,7 @@ SignIn = Callable[[User], Client]
     ],
 )
 def test_it_neutralises_formula_cells(value: str, expected: str) -> None:
-    assert neutralise(value) == expected
+    assert neutralise_formula(value) == expected
 
 
 def _formula_reference(situation: Situation) -> None:

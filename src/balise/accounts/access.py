@@ -26,6 +26,15 @@ from balise.accounts.models import OrgRole, PlatformRole, User
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
+def request_user(request: HttpRequest) -> User:
+    """The signed-in person of ``request``, typed: views call it behind the decorators below,
+    which already sent anyone else away (refused here too, should a view forget one)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("signed-in people only")
+    return user
+
+
 def mfa_satisfied(request: HttpRequest) -> bool:
     """The session passed the second factor, or none is due.
 

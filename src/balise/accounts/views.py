@@ -7,7 +7,7 @@ the TOTP code or a recovery code. The session key is renewed after each step.
 from __future__ import annotations
 
 import time
-from typing import Any, cast
+from typing import Any
 
 import segno
 from django.conf import settings
@@ -36,7 +36,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp import login as otp_login
 
 from balise.accounts import emails, selectors, services
-from balise.accounts.access import member_required, org_role_required
+from balise.accounts.access import member_required, org_role_required, request_user
 from balise.accounts.forms import (
     AcceptInvitationForm,
     BalisePasswordChangeForm,
@@ -54,10 +54,6 @@ from balise.audit.services import record_event
 
 _MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 RESET_EMAILS_PER_HOUR = 3  # per address, against inbox flooding (ASVS 2.4.1)
-
-
-def _user(request: HttpRequest) -> User:
-    return cast(User, request.user)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -81,7 +77,7 @@ def _is_verified(request: HttpRequest) -> bool:
 
 def _second_factor_step(request: HttpRequest, next_url: str) -> HttpResponse | None:
     """Where a password-authenticated person goes next, or None when no second factor is due."""
-    user = _user(request)
+    user = request_user(request)
     if _is_verified(request):
         return None
     if selectors.has_authenticator(user):
@@ -138,7 +134,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @member_required
 def logout_everywhere(request: HttpRequest) -> HttpResponse:
-    services.user_logout_everywhere(user=_user(request), request=request)
+    services.user_logout_everywhere(user=request_user(request), request=request)
     auth_logout(request)
     messages.success(request, _("You are signed out on every device."))
     return redirect("accounts:login")
@@ -155,7 +151,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if _is_verified(request):
         return redirect(next_url)
-    user = _user(request)
+    user = request_user(request)
     if not selectors.has_authenticator(user):
         return _with_next("accounts:mfa_setup", next_url)
     form = CodeForm(data=request.POST if request.method == "POST" else None)
@@ -200,7 +196,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app; replacing one needs the second factor and the password."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    user = _user(request)
+    user = request_user(request)
     next_url = _next_url(request)
     replacing = selectors.has_authenticator(user)
     if replacing and not _is_verified(request):
@@ -244,7 +240,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 @member_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """How many recovery codes are left; new ones (shown once) after re-entering the password."""
-    user = _user(request)
+    user = request_user(request)
     form = ReauthForm(data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if reauthenticate(request, form.cleaned_data["password"]):
@@ -269,7 +265,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_GET
 @member_required
 def account(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     context = {
         "account": user,
         "has_authenticator": selectors.has_authenticator(user),
@@ -355,7 +351,7 @@ password_reset_complete = require_GET(
 @require_GET
 @org_role_required(OrgRole.STEWARD)
 def members(request: HttpRequest) -> HttpResponse:
-    steward = _user(request)
+    steward = request_user(request)
     context = {
         "members": list(selectors.organisation_members(steward)),
         "invitations": list(selectors.pending_invitations(steward)),
@@ -372,7 +368,7 @@ def invite(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             issued = services.invitation_create(
-                actor=_user(request),
+                actor=request_user(request),
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
                 request=request,
@@ -392,14 +388,17 @@ def invite(request: HttpRequest) -> HttpResponse:
 @require_POST
 @org_role_required(OrgRole.STEWARD)
 def member_set_role(request: HttpRequest, pk: int) -> HttpResponse:
-    member = selectors.member_of(_user(request), pk)
+    member = selectors.member_of(request_user(request), pk)
     form = RoleForm(data=request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a role: recorder or steward."))
         return redirect("accounts:members")
     try:
         services.member_set_role(
-            actor=_user(request), member=member, role=form.cleaned_data["role"], request=request
+            actor=request_user(request),
+            member=member,
+            role=form.cleaned_data["role"],
+            request=request,
         )
     except services.AccountError as exc:
         messages.error(request, str(exc))
@@ -412,11 +411,11 @@ def member_set_role(request: HttpRequest, pk: int) -> HttpResponse:
 @org_role_required(OrgRole.STEWARD)
 def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     """First POST: a confirmation page; the confirmation's POST (``confirm=yes``) deactivates."""
-    member = selectors.member_of(_user(request), pk)
+    member = selectors.member_of(request_user(request), pk)
     if request.POST.get("confirm") != "yes":
         return render(request, "accounts/member_deactivate.html", {"member": member})
     try:
-        services.member_deactivate(actor=_user(request), member=member, request=request)
+        services.member_deactivate(actor=request_user(request), member=member, request=request)
     except services.AccountError as exc:
         messages.error(request, str(exc))
     else:
@@ -427,9 +426,9 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_role_required(OrgRole.STEWARD)
 def member_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    member = selectors.member_of(_user(request), pk)
+    member = selectors.member_of(request_user(request), pk)
     try:
-        services.member_reactivate(actor=_user(request), member=member, request=request)
+        services.member_reactivate(actor=request_user(request), member=member, request=request)
     except services.AccountError as exc:
         messages.error(request, str(exc))
     else:
@@ -440,9 +439,9 @@ def member_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_role_required(OrgRole.STEWARD)
 def member_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
-    member = selectors.member_of(_user(request), pk)
+    member = selectors.member_of(request_user(request), pk)
     try:
-        services.member_reset_mfa(actor=_user(request), member=member, request=request)
+        services.member_reset_mfa(actor=request_user(request), member=member, request=request)
     except services.AccountError as exc:
         messages.error(request, str(exc))
     else:
@@ -457,9 +456,11 @@ def member_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @org_role_required(OrgRole.STEWARD)
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = selectors.invitation_of(_user(request), pk)
+    invitation = selectors.invitation_of(request_user(request), pk)
     try:
-        services.invitation_revoke(actor=_user(request), invitation=invitation, request=request)
+        services.invitation_revoke(
+            actor=request_user(request), invitation=invitation, request=request
+        )
     except services.AccountError as exc:
         messages.error(request, str(exc))
     else:
@@ -472,7 +473,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """A steward of the organisation, or a second administrator, approves an administrator's
     steward invitation; the invitee then gets the link."""
-    user = _user(request)
+    user = request_user(request)
     if user.is_administrator:
         invitation = selectors.any_invitation(pk)
         back = reverse("network:steward_invite", args=[invitation.organisation_id])

@@ -19,12 +19,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from balise.accounts.access import platform_role_required
-from balise.accounts.models import Organisation, PlatformRole, User
+from balise.accounts.access import platform_role_required, request_user
+from balise.accounts.models import Organisation, PlatformRole
 from balise.audit.forms import EventFilterForm
 from balise.audit.labels import action_label, detail_fields
 from balise.audit.models import AuditEvent
 from balise.audit.services import chain_head, record_event
+from balise.core.formulas import safe_cells
 
 PAGE_SIZE = 50
 CSV_COLUMNS = [
@@ -42,8 +43,6 @@ CSV_COLUMNS = [
     "prev_hash",
     "hash",
 ]
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _organisation_names() -> dict[int, str]:
@@ -91,20 +90,15 @@ def verify_start(request: HttpRequest) -> HttpResponse:
     from balise.audit.jobs import verify_audit_chain
     from balise.jobs.services import job_enqueue
 
-    assert isinstance(request.user, User)
+    user = request_user(request)
     job = job_enqueue(
         handler=verify_audit_chain,
-        owner=request.user,
+        owner=user,
         organisation_id=None,
         params={"result_url": reverse("audit:events")},
     )
     record_event("audit.verify_started", request=request, object_type="job", object_id=job.pk)
     return redirect("jobs:detail", pk=job.pk)
-
-
-def neutralise_formula(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 class _Echo:
@@ -148,7 +142,7 @@ def event_export(request: HttpRequest) -> HttpResponseBase:
                 event.prev_hash,
                 event.hash,
             ]
-            yield writer.writerow([neutralise_formula(cell) for cell in cells])
+            yield writer.writerow(safe_cells(cells))
 
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

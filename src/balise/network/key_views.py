@@ -19,15 +19,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from balise.accounts.access import deny, org_role_required, platform_role_required
+from balise.accounts.access import (
+    deny,
+    org_role_required,
+    platform_role_required,
+    request_user,
+)
 from balise.accounts.models import Organisation, OrgRole, PlatformRole, User
 from balise.network import selectors, services
 from balise.network.unlock import STORAGE_KEY, unlock_messages
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)  # the access decorators ran first
-    return request.user
 
 
 @require_http_methods(["GET", "POST"])
@@ -38,12 +38,16 @@ def secret_admin(request: HttpRequest) -> HttpResponse:
         target = get_object_or_404(User, pk=request.POST.get("user") or 0)
         try:
             if request.POST.get("action") == "remove":
-                services.key_custodian_remove(actor=_user(request), user=target, request=request)
+                services.key_custodian_remove(
+                    actor=request_user(request), user=target, request=request
+                )
                 messages.success(
                     request, _("%(email)s is no longer a key custodian.") % {"email": target.email}
                 )
             else:
-                services.key_custodian_appoint(actor=_user(request), user=target, request=request)
+                services.key_custodian_appoint(
+                    actor=request_user(request), user=target, request=request
+                )
                 messages.success(
                     request, _("%(email)s is now a key custodian.") % {"email": target.email}
                 )
@@ -64,7 +68,7 @@ def secret_admin(request: HttpRequest) -> HttpResponse:
 @org_role_required(OrgRole.STEWARD)
 def secret_custodian(request: HttpRequest) -> HttpResponse:
     """The custodian's page; other stewards learn who the custodian is."""
-    user = _user(request)
+    user = request_user(request)
     current = selectors.current_network_key()
     context = {
         "is_custodian": selectors.is_key_custodian(user),
@@ -87,7 +91,7 @@ def _json_error(message: str, status: int = 400) -> JsonResponse:
 @org_role_required(OrgRole.STEWARD)
 def secret_publish(request: HttpRequest) -> HttpResponse:
     """A custodian records a new secret version by its key identifier."""
-    user = _user(request)
+    user = request_user(request)
     if not selectors.is_key_custodian(user):
         deny(request, "key custodian")
     try:
@@ -103,7 +107,7 @@ def secret_publish(request: HttpRequest) -> HttpResponse:
 @org_role_required(OrgRole.STEWARD)
 def secret_wrap(request: HttpRequest) -> HttpResponse:
     """Keep one organisation's wrapped secret (custodian: any organisation; steward: their own)."""
-    user = _user(request)
+    user = request_user(request)
     organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation") or 0)
     if organisation.pk != user.organisation_id and not selectors.is_key_custodian(user):
         deny(request, "key custodian")

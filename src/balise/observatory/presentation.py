@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from balise.audit.views import neutralise_formula
+from balise.core.formulas import safe_cells
 from balise.disclosure import MARGIN
 from balise.taxonomy.loader import vocabulary
 
@@ -223,7 +223,7 @@ def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     for row in rows:
-        writer.writerow([neutralise_formula(v) if isinstance(v, str) else v for v in row])
+        writer.writerow(safe_cells(row))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -235,7 +235,7 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[Sequence[Any]]]]) -> bytes:
     for title, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
         for row in rows:
-            sheet.append([neutralise_formula(v) if isinstance(v, str) else v for v in row])
+            sheet.append(safe_cells(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

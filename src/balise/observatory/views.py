@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from balise.accounts.access import platform_role_required
-from balise.accounts.models import PlatformRole, User
+from balise.accounts.access import platform_role_required, request_user
+from balise.accounts.models import PlatformRole
 from balise.audit.services import record_event
 from balise.jobs.services import job_enqueue
 from balise.observatory import figures, selectors
@@ -271,10 +271,10 @@ def linkage(request: HttpRequest) -> HttpResponse:
 @require_POST
 @analyst_required
 def linkage_start(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = request_user(request)
     job = job_enqueue(
         handler=run_linkage,
-        owner=request.user,
+        owner=user,
         organisation_id=None,
         params={"result_url": reverse("observatory:linkage")},
     )
@@ -405,7 +405,7 @@ def release_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @analyst_required
 def release_new(request: HttpRequest) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = request_user(request)
     ledger = ledger_state()
     form = DraftForm(
         request.POST or None,
@@ -418,7 +418,7 @@ def release_new(request: HttpRequest) -> HttpResponse:
         assert data["age_bands"] in AGE_BANDS
         try:
             release = release_draft(
-                actor=request.user,
+                actor=user,
                 title=data["title"],
                 period=data["period"],
                 tables=data["tables"],
@@ -437,10 +437,10 @@ def release_new(request: HttpRequest) -> HttpResponse:
 
 
 def _start_preview(request: HttpRequest, release: Release) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = request_user(request)
     job = job_enqueue(
         handler=preview_release,
-        owner=request.user,
+        owner=user,
         organisation_id=None,
         params={
             "release": release.pk,
@@ -480,7 +480,7 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for s in release.preview.get("suggestions", [])
     ]
-    assert isinstance(request.user, User)
+    user = request_user(request)
     return render(
         request,
         "observatory/release_detail.html",
@@ -498,7 +498,7 @@ def release_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_approve": (
                 not release.is_published
                 and bool(release.preview)
-                and release.drafted_by_id != request.user.pk
+                and release.drafted_by_id != user.pk
             ),
         },
     )
@@ -524,7 +524,7 @@ def release_recompute(request: HttpRequest, pk: int) -> HttpResponse:
 @analyst_required
 def release_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: what becomes public, and a confirmation; POST with ``confirm``: publish."""
-    assert isinstance(request.user, User)
+    user = request_user(request)
     release = get_object_or_404(Release, pk=pk)
     if request.method == "GET" or request.POST.get("confirm") != "yes":
         if request.method == "POST":
@@ -540,12 +540,12 @@ def release_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
                 "can_approve": (
                     not release.is_published
                     and bool(release.preview)
-                    and release.drafted_by_id != request.user.pk
+                    and release.drafted_by_id != user.pk
                 ),
             },
         )
     try:
-        release_approve(actor=request.user, release=release)
+        release_approve(actor=user, release=release)
     except PermissionDenied:
         messages.error(request, _("The analyst who drafted a release cannot approve it."))
         return redirect("observatory:release_detail", pk=pk)
@@ -560,7 +560,7 @@ def release_approve_view(request: HttpRequest, pk: int) -> HttpResponse:
 @analyst_required
 def release_apply(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply a suggested coarser view (geography or age groups) to a draft, then preview."""
-    assert isinstance(request.user, User)
+    user = request_user(request)
     release = get_object_or_404(Release, pk=pk)
     changes = {
         name: request.POST[name]
@@ -571,7 +571,7 @@ def release_apply(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a view to apply."))
         return redirect("observatory:release_detail", pk=pk)
     try:
-        release_update(actor=request.user, release=release, **changes)
+        release_update(actor=user, release=release, **changes)
     except ReleaseError as exc:
         messages.error(request, _("The draft was not changed: %(reason)s") % {"reason": exc})
         return redirect("observatory:release_detail", pk=pk)
@@ -593,7 +593,7 @@ class EditForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @analyst_required
 def release_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = request_user(request)
     release = get_object_or_404(Release, pk=pk)
     if release.is_published:
         messages.error(request, _("A published release is frozen."))
@@ -613,7 +613,7 @@ def release_edit(request: HttpRequest, pk: int) -> HttpResponse:
             changes.pop("threshold", None)
         try:
             if changes:
-                release_update(actor=request.user, release=release, **changes)
+                release_update(actor=user, release=release, **changes)
         except ReleaseError as exc:
             form.add_error(None, _("The draft was not changed: %(reason)s") % {"reason": exc})
         else:
@@ -624,10 +624,10 @@ def release_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @analyst_required
 def release_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = request_user(request)
     release = get_object_or_404(Release, pk=pk)
     try:
-        release_delete(actor=request.user, release=release)
+        release_delete(actor=user, release=release)
     except ReleaseError:
         messages.error(request, _("A published release is frozen."))
         return redirect("observatory:release_detail", pk=pk)
@@ -638,10 +638,10 @@ def release_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @analyst_required
 def release_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
-    assert isinstance(request.user, User)
+    user = request_user(request)
     release = get_object_or_404(Release, pk=pk)
     try:
-        release_withdraw(actor=request.user, release=release, reason=request.POST.get("reason", ""))
+        release_withdraw(actor=user, release=release, reason=request.POST.get("reason", ""))
     except ReleaseError as exc:
         messages.error(request, _("The release was not withdrawn: %(reason)s") % {"reason": exc})
         return redirect("observatory:release_detail", pk=pk)

@@ -1,7 +1,7 @@
 """CSV and XLSX exports of situations, in the column names the import reads back.
 
-Cells that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
-return) get a leading apostrophe. Notes and identity encodings are never exported: the encoding
+Cells that a spreadsheet would run as a formula get a leading apostrophe
+(``balise.core.formulas``). Notes and identity encodings are never exported: the encoding
 is stored encrypted and leaves the server only into a linkage run (docs/privacy.md); a file
 re-imported without the identity columns keeps every stored encoding.
 """
@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from balise.core.formulas import safe_cells
 from balise.situations.models import Situation
 from balise.situations.validation import FIELDS, IDENTITY_FIELDS, MULTI_FIELDS
 
@@ -26,11 +27,6 @@ COLUMNS: Final = (
     "created_at",
     "updated_at",
 )
-FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _cell(situation: Situation, name: str) -> Any:
@@ -51,10 +47,7 @@ def _cell(situation: Situation, name: str) -> Any:
 def rows(situations: Iterable[Situation]) -> Iterable[list[Any]]:
     yield list(COLUMNS)
     for situation in situations:
-        yield [
-            neutralise(cell) if isinstance(cell, str) else cell
-            for cell in (_cell(situation, name) for name in COLUMNS)
-        ]
+        yield safe_cells(_cell(situation, name) for name in COLUMNS)
 
 
 def _filename(extension: str) -> str:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_noop
 
 from balise.accounts.models import Organisation, User
 from balise.audit.services import record_event
+from balise.core.formulas import neutralise_formula
 from balise.core.tabular import (  # the shared reader; names re-exported for callers and tests
     MAX_COLUMNS,
     ImportIssue,
@@ -702,20 +703,13 @@ def issues_csv(rows: Iterable[Mapping[str, Any]]) -> str:
     for issue in localised_issues(rows):
         writer.writerow(
             [
-                neutralise(str(issue.get("row") or "")),
-                neutralise(str(issue.get("column", ""))),
-                neutralise(str(issue.get("value", ""))),
-                neutralise(str(issue.get("reason", ""))),
+                neutralise_formula(str(issue.get("row") or "")),
+                neutralise_formula(str(issue.get("column", ""))),
+                neutralise_formula(str(issue.get("value", ""))),
+                neutralise_formula(str(issue.get("reason", ""))),
             ]
         )
     return "\ufeff" + buffer.getvalue()
-
-
-def neutralise(text: str) -> str:
-    """Prefix what a spreadsheet would run as a formula with an apostrophe (OWASP CSV injection)."""
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
 
 
 __all__ = [

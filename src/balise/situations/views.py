@@ -17,8 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from balise.accounts.access import org_role_required
-from balise.accounts.models import OrgRole, User
+from balise.accounts.access import org_role_required, request_user
+from balise.accounts.models import OrgRole
 from balise.audit.services import record_event, record_read
 from balise.situations import exporting
 from balise.situations.filters import apply_filters, filter_form, parse_filters
@@ -54,12 +54,6 @@ from balise.taxonomy.loader import load
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # the access decorators only let signed-in users through
-    return user
-
-
 def _audit_read(request: HttpRequest, situation: Situation, view: str) -> None:
     record_event(
         "situation.read",
@@ -87,7 +81,7 @@ def _row(situation: Situation) -> dict[str, Any]:
 @no_identity_in_query
 def situation_list(request: HttpRequest) -> HttpResponse:
     filters = parse_filters(request.GET)
-    situations = apply_filters(situations_visible_to(_user(request)), filters).only(
+    situations = apply_filters(situations_visible_to(request_user(request)), filters).only(
         "id",
         "reference",
         "detection_month",
@@ -147,7 +141,7 @@ def _render_form(
             "summary": summary,
             "identity_errors": identity_errors(issues),
             "identity": identity_context(
-                identity_values, situation, organisation_id=_user(request).organisation_id
+                identity_values, situation, organisation_id=request_user(request).organisation_id
             ),
             "vulnerability_field": fields["vulnerabilities"],
         },
@@ -187,7 +181,7 @@ def _prefill(request: HttpRequest) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @org_role_required(OrgRole.RECORDER)
 def situation_create_view(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     refused = _identity_refused(request, None)
     if refused:
         return refused
@@ -211,7 +205,7 @@ def situation_create_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @org_role_required(OrgRole.RECORDER)
 def situation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     situation = get_situation_or_404(user, pk)
     refused = _identity_refused(request, situation)
     if refused:
@@ -235,7 +229,7 @@ def situation_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 @org_role_required(OrgRole.RECORDER)
 @no_identity_in_query
 def situation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     situation = get_situation_or_404(user, pk)
     _audit_read(request, situation, "detail")
     dictionary = load()
@@ -290,7 +284,7 @@ def validate_field_view(request: HttpRequest) -> HttpResponse:
 
 
 def _export(request: HttpRequest, kind: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     situations = apply_filters(situations_visible_to(user), parse_filters(request.GET))
     rows = list(situations.order_by("detection_month", "id"))
     record_event(

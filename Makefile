@@ -8,9 +8,9 @@ PYTEST_ARGS ?=
 DEMO_SITUATIONS ?= 1500
 DEMO_ENV := BALISE_DEMO=1
 
-.PHONY: install messages run demo lint typecheck test test-sqlite test-postgres test-js audit sbom clean
+.PHONY: install messages warm run demo lint typecheck test test-sqlite test-postgres test-js audit sbom clean
 
-install: $(VENV)/.installed messages
+install: $(VENV)/.installed messages warm
 
 $(VENV)/.installed: pyproject.toml requirements.lock scripts/system-deps.sh
 	bash scripts/system-deps.sh
@@ -22,6 +22,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock scripts/system-deps.sh
 
 messages: $(VENV)/.installed
 	cd src/balise && ../../$(BIN)/django-admin compilemessages --ignore="__pycache__" >/dev/null
+
+# Compile the linkage kernels into numba's cache now (about a minute when cold; seconds once
+# cached) rather than in front of the first person who runs a dedupe or a linkage run.
+warm: $(VENV)/.installed
+	$(BIN)/python -m balise.linkage.warm
 
 run: install
 	mkdir -p "$${BALISE_VAR_DIR:-var}"

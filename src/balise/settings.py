@@ -135,7 +135,8 @@ TEMPLATES = [
     },
 ]
 
-_database_url = env_str("DATABASE_URL")
+# It holds the database password: also read from a file (DATABASE_URL_FILE), like the keys.
+_database_url = env_secret("DATABASE_URL", "")
 if _database_url:
     DATABASES = {"default": database_from_url(_database_url)}
 else:
@@ -197,7 +198,10 @@ AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("BALISE_PROXY_COUNT", 0) or None
+# Reverse proxies in front of Balise (each appends to X-Forwarded-For): the client's address is
+# read behind them (balise.core.client_ip); gunicorn's forwarded_allow_ips names them.
+BALISE_PROXY_COUNT = env_int("BALISE_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "balise.core.client_ip.client_ip"
 AXES_VERBOSE = False
 
 if PRODUCTION:
@@ -246,7 +250,9 @@ FORMAT_MODULE_PATH = ["balise.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static" if PRODUCTION else None
+# collectstatic's target in production; the container image collects into its own folder,
+# outside the var/ volume (BALISE_STATIC_ROOT).
+STATIC_ROOT = Path(env_str("BALISE_STATIC_ROOT", str(VAR_DIR / "static"))) if PRODUCTION else None
 # Project-wide static files outside any app (balise/js/encoding.js and the identity modules).
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Outside production WhiteNoise serves straight from the apps' static folders (no collectstatic).

@@ -1,4 +1,5 @@
-"""`balise linkage run`: cluster every stored encoding into children and record the run."""
+"""`balise linkage run`: cluster every stored encoding into children and record the run;
+`balise linkage warm`: compile the linkage kernels into numba's cache (install time)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,13 @@ from balise.situations.encodings import EncodingIntegrityError
 
 
 class Command(BaseCommand):
-    help = "Linkage runs: `run` counts children across every recorded situation."
+    help = (
+        "Linkage runs: `run` counts children across every recorded situation; `warm` compiles "
+        "the kernels into the cache so that no first run pays for it."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        commands = parser.add_subparsers(dest="action", metavar="run")
+        commands = parser.add_subparsers(dest="action", metavar="{run,warm}")
         run = commands.add_parser("run", help="run the linkage engine over all stored encodings")
         run.add_argument(
             "--quality-children",
@@ -27,10 +31,22 @@ class Command(BaseCommand):
             help="synthetic children in the quality reference set (0 skips the estimate)",
         )
         run.add_argument("--no-progress", action="store_true", help="no progress bar")
+        commands.add_parser(
+            "warm", help="compile the linkage kernels into numba's cache (reads no data)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options.get("action") == "warm":
+            from balise.linkage.warm import warm_kernels
+
+            result = warm_kernels()
+            self.stdout.write(
+                f"Linkage kernels ready in {result.seconds:.1f} s "
+                f"(spec versions {', '.join(map(str, result.versions))})."
+            )
+            return
         if options.get("action") != "run":
-            raise CommandError("usage: balise linkage run", returncode=2)
+            raise CommandError("usage: balise linkage run | warm", returncode=2)
         bar = None if options["no_progress"] else ProgressBar()
         try:
             run = linkage_run(

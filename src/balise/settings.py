@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "balise.api",
     "balise.observatory",
     "balise.training",
+    "balise.reports",
 ]
 
 MIDDLEWARE = [

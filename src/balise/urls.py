@@ -21,5 +21,6 @@ urlpatterns = [
     path("statistics/", include("balise.observatory.public_urls")),
     path("api/", include("balise.api.urls")),  # token pages, docs, /api/v1/ index
     path("api/v1/", api.urls),
+    path("", include("balise.reports.urls")),
     path("", include("balise.core.urls")),
 ]

@@ -1,0 +1,62 @@
+"""Access specs of finances (administrators), the team and activity reports."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from balise.reports.models import FinanceLine, FinancialYear
+from tests.conftest import Personas
+from tests.matrix.harness import ADMINS, UrlSpec
+
+
+def _year(p: Personas) -> dict[str, Any]:
+    FinancialYear.objects.get_or_create(year=2025)
+    return {"year": 2025}
+
+
+def _closed_year(p: Personas) -> dict[str, Any]:
+    FinancialYear.objects.update_or_create(year=2024, defaults={"status": "closed"})
+    return {"year": 2024}
+
+
+def _line(p: Personas) -> dict[str, Any]:
+    fy, _created = FinancialYear.objects.get_or_create(year=2025)
+    line = FinanceLine.objects.create(year=fy, category="subsidies", amount=Decimal("10.00"))
+    return {"pk": line.pk}
+
+
+SPECS = [
+    UrlSpec("reports:finances", {"GET": ADMINS, "POST": ADMINS}, data=lambda p: {"year": 2025}),
+    UrlSpec(
+        "reports:subcategories",
+        {"GET": ADMINS, "POST": ADMINS},
+        data=lambda p: {"category": "subsidies", "code": "fwb", "name_fr": "FWB", "name_nl": "FWB"},
+    ),
+    UrlSpec("reports:finance_year", {"GET": ADMINS}, kwargs=_year),
+    UrlSpec(
+        "reports:finance_line_add",
+        {"POST": ADMINS},
+        kwargs=_year,
+        data=lambda p: {"kind": "actual", "category": "subsidies", "amount": "1.234,56"},
+    ),
+    UrlSpec("reports:finance_line_delete", {"POST": ADMINS}, kwargs=_line),
+    UrlSpec(
+        "reports:finance_import",
+        {"GET": ADMINS, "POST": ADMINS},
+        kwargs=_year,
+        data=lambda p: {
+            "kind": "budget",
+            "file": SimpleUploadedFile("b.csv", "Catégorie;Montant\nSubsides;1.000,00\n".encode()),
+        },
+    ),
+    UrlSpec("reports:finance_close", {"POST": ADMINS}, kwargs=_year),
+    UrlSpec(
+        "reports:finance_reopen",
+        {"POST": ADMINS},
+        kwargs=_closed_year,
+        data=lambda p: {"reason": "correction"},
+    ),
+]

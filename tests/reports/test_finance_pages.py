@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from balise.audit.models import AuditEvent
 from balise.reports.models import FinanceLine, FinancialYear, Subcategory
@@ -103,6 +104,7 @@ def test_it_freezes_a_closed_year_until_it_is_reopened_with_a_reason(
     login_verified(client, personas.admin)
     fy = years[2024]
     client.post(reverse("reports:finance_close", args=[2024]))
+    translation.activate("en")  # the request left its language active on this thread
     fy.refresh_from_db()
     assert fy.is_closed
     with pytest.raises(RefusedChange, match="closed"):

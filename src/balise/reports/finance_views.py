@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from balise.accounts.access import platform_role_required
+from balise.accounts.access import platform_role_required, request_user
 from balise.accounts.models import PlatformRole
 from balise.core.charts import grouped_bar_chart, line_chart
 from balise.core.tabular import ImportRefused
@@ -45,7 +45,7 @@ def finance_index(request: HttpRequest) -> HttpResponse:
     form = YearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            fy = financial_year_create(actor=request.user, year=form.cleaned_data["year"])  # type: ignore[arg-type]  # signed in: a User
+            fy = financial_year_create(actor=request_user(request), year=form.cleaned_data["year"])
         except RefusedChange as exc:
             form.add_error("year", str(exc))
         else:
@@ -129,7 +129,7 @@ def finance_line_create(request: HttpRequest, year: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             finance_line_add(
-                actor=request.user,  # type: ignore[arg-type]  # signed in: a User
+                actor=request_user(request),
                 fy=fy,
                 kind=data["kind"],
                 category=data["category"],
@@ -152,7 +152,7 @@ def finance_line_create(request: HttpRequest, year: int) -> HttpResponse:
 def finance_line_remove(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(FinanceLine.objects.select_related("year"), pk=pk)
     try:
-        finance_line_delete(actor=request.user, line=line)  # type: ignore[arg-type]  # signed in: a User
+        finance_line_delete(actor=request_user(request), line=line)
     except RefusedChange as exc:
         messages.error(request, str(exc))
     else:
@@ -164,7 +164,7 @@ def finance_line_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @admin_required
 def finance_close(request: HttpRequest, year: int) -> HttpResponse:
     fy = financial_year(year)
-    finance_year_close(actor=request.user, fy=fy)  # type: ignore[arg-type]  # signed in: a User
+    finance_year_close(actor=request_user(request), fy=fy)
     messages.success(request, _("The year %(year)s is closed.") % {"year": fy.year})
     return redirect("reports:finance_year", year=fy.year)
 
@@ -175,7 +175,7 @@ def finance_reopen(request: HttpRequest, year: int) -> HttpResponse:
     fy = financial_year(year)
     form = ReopenForm(request.POST)
     if form.is_valid():
-        finance_year_reopen(actor=request.user, fy=fy, reason=form.cleaned_data["reason"])  # type: ignore[arg-type]  # signed in: a User
+        finance_year_reopen(actor=request_user(request), fy=fy, reason=form.cleaned_data["reason"])
         messages.success(request, _("The year %(year)s is open again.") % {"year": fy.year})
         return redirect("reports:finance_year", year=fy.year)
     context = _year_context(fy)
@@ -193,7 +193,7 @@ def finance_import_view(request: HttpRequest, year: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             count = finance_import(
-                actor=request.user,  # type: ignore[arg-type]  # signed in: a User
+                actor=request_user(request),
                 fy=fy,
                 kind=form.cleaned_data["kind"],
                 content=upload.read(),
@@ -223,7 +223,7 @@ def subcategories(request: HttpRequest) -> HttpResponse:
     form = SubcategoryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            subcategory_create(actor=request.user, **form.cleaned_data)  # type: ignore[arg-type]  # signed in: a User
+            subcategory_create(actor=request_user(request), **form.cleaned_data)
         except RefusedChange as exc:
             form.add_error("code", str(exc))
         else:

@@ -17,8 +17,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Final
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from balise.core.tabular import ImportIssue, ImportRefused, Table, fold_header, read_table
+from balise.core.tabular import (
+    ImportIssue,
+    ImportRefused,
+    Message,
+    Table,
+    fold_header,
+    read_table,
+)
 from balise.reports.models import (
     EXPENSE_CATEGORIES,
     INCOME_CATEGORIES,
@@ -319,7 +327,9 @@ def _subcategory_index(subcategories: Sequence[Subcategory]) -> dict[tuple[str, 
 
 def read_finance_file(content: bytes, *, subcategories: Sequence[Subcategory]) -> list[ParsedLine]:
     """Every line of an accountant's file, or ``ImportRefused`` listing every problem."""
-    table = read_table(content, no_rows_reason=_("The file has a header row but no amounts."))
+    table = read_table(
+        content, no_rows_reason=Message(gettext_noop("The file has a header row but no amounts."))
+    )
     columns = _map_header(table)
     subs = _subcategory_index(subcategories)
     lines: list[ParsedLine] = []

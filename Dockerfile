@@ -20,9 +20,11 @@ RUN python -m venv /opt/balise/venv \
 
 FROM python:3.11-slim
 # WeasyPrint (the detection aid's PDF) draws text with Pango and HarfBuzz; DejaVu is its font.
+# postgresql-client (15, as the database) gives `balise backup` its pg_dump and pg_restore.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core \
+      postgresql-client \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /var/lib/balise --shell /usr/sbin/nologin balise \
  && install -d -o balise -g balise /var/lib/balise /opt/balise/numba-cache

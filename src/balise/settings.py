@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "balise.situations",
     "balise.detection",
     "balise.jobs",
+    "balise.backup",
     "balise.mail",
     "balise.api",
     "balise.observatory",

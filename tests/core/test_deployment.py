@@ -161,7 +161,14 @@ def test_it_builds_a_non_root_image_with_static_files_translations_and_pdf_libra
     assert froms
     assert all(rest.startswith("python:3.11-slim") for rest in froms)
     runs = " ".join(rest for word, rest in instructions if word == "RUN")
-    for needed in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core", "gettext"):
+    needed_packages = (
+        "libpango-1.0-0",
+        "libpangoft2-1.0-0",
+        "fonts-dejavu-core",
+        "gettext",
+        "postgresql-client",  # balise backup
+    )
+    for needed in needed_packages:
         assert needed in runs
     assert "-c requirements.lock" in runs  # the pinned versions
     assert "compilemessages" in runs

@@ -33,7 +33,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from balise.accounts.models import PlatformRole, User
     from balise.observatory.models import LinkageRun, Release
-    from balise.observatory.releases import release_draft, release_preview
+    from balise.observatory.services import release_draft, release_preview
     from balise.observatory.tables import TABLE_KEYS
     from dashboards import load, synthetic_facts
 

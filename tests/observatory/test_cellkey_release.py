@@ -9,9 +9,8 @@ from django.urls import reverse
 from balise.accounts.models import User
 from balise.audit.models import AuditEvent
 from balise.observatory.models import Release
-from balise.observatory.releases import (
-    ReleaseError,
-    published_releases,
+from balise.observatory.releases.common import ReleaseError, published_releases
+from balise.observatory.services import (
     release_approve,
     release_delete,
     release_draft,

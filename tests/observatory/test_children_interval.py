@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from balise.accounts.models import User
 from balise.observatory.models import LinkageRun
-from balise.observatory.releases import release_approve, release_draft, release_preview
 from balise.observatory.selectors import children_interval, latest_run
+from balise.observatory.services import release_approve, release_draft, release_preview
 from tests.conftest import Personas
 from tests.observatory.conftest import Network
 

@@ -13,13 +13,9 @@ from django.urls import reverse
 
 from balise.accounts.models import User
 from balise.observatory.models import Release
-from balise.observatory.releases import (
-    ReleaseError,
-    ledger_state,
-    release_approve,
-    release_draft,
-    release_preview,
-)
+from balise.observatory.releases.common import ReleaseError
+from balise.observatory.releases.dp import ledger_state
+from balise.observatory.services import release_approve, release_draft, release_preview
 from tests.conftest import Personas, login_verified
 from tests.observatory.conftest import Network
 

@@ -12,12 +12,8 @@ from openpyxl import load_workbook
 from balise.accounts.models import User
 from balise.audit.models import AuditEvent
 from balise.observatory.models import Release
-from balise.observatory.releases import (
-    ReleaseError,
-    release_approve,
-    release_draft,
-    release_preview,
-)
+from balise.observatory.releases.common import ReleaseError
+from balise.observatory.services import release_approve, release_draft, release_preview
 from tests.conftest import Personas, login_verified
 from tests.observatory.conftest import Network
 

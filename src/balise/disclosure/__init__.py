@@ -26,6 +26,7 @@ from balise.disclosure.cellkey import (
 from balise.disclosure.coarsen import CoarseningOption, suggest_coarsening
 from balise.disclosure.jsonio import release_from_json, release_to_json
 from balise.disclosure.model import (
+    DEFAULT_THRESHOLD,
     Dimension,
     DisclosureRules,
     InconsistentReleaseError,
@@ -42,6 +43,7 @@ from balise.disclosure.secondary import (
 from balise.disclosure.types import MARGIN
 
 __all__ = [
+    "DEFAULT_THRESHOLD",
     "MARGIN",
     "AuditReport",
     "CellAudit",

@@ -26,6 +26,7 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_array
 
 from balise.disclosure.model import (
+    DEFAULT_THRESHOLD,
     DisclosureRules,
     InconsistentReleaseError,
     Release,
@@ -595,7 +596,7 @@ def audit_perturbed(
     *,
     earlier: Sequence[Release] = (),
     earlier_perturbed: Sequence[tuple[Release, Callable[[int], tuple[int, int]]]] = (),
-    threshold: int = 10,
+    threshold: int = DEFAULT_THRESHOLD,
     time_limit: float = 20.0,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> PerturbationAudit:

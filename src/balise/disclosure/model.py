@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from balise.disclosure.types import MARGIN, CellKey, Code, CostModel, SuppressionReason, Unit
 
@@ -238,6 +238,10 @@ class TableSpec:
         return TableSpec(name=self.name, unit=self.unit, dimensions=dims, scope=self.scope)
 
 
+#: Counts from 1 to this minus one are sensitive unless protected (UK practice for people).
+DEFAULT_THRESHOLD: Final = 10
+
+
 @dataclass(frozen=True)
 class DisclosureRules:
     """The rules a release is protected and audited under.
@@ -251,7 +255,7 @@ class DisclosureRules:
     - ``cost``: information loss to minimise, ``"value"`` (withheld total) or ``"cells"``.
     """
 
-    threshold: int = 10
+    threshold: int = DEFAULT_THRESHOLD
     protection: int = 5
     suppress_zeros: bool = False
     class_disclosure: bool = True
@@ -282,7 +286,7 @@ class DisclosureRules:
     def from_json(cls, data: Mapping[str, Any]) -> DisclosureRules:
         dims = data.get("class_dimensions")
         return cls(
-            threshold=int(data.get("threshold", 10)),
+            threshold=int(data.get("threshold", DEFAULT_THRESHOLD)),
             protection=int(data.get("protection", 5)),
             suppress_zeros=bool(data.get("suppress_zeros", False)),
             class_disclosure=bool(data.get("class_disclosure", True)),

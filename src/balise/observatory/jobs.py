@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from balise.jobs.models import Job
 from balise.jobs.services import JobError, ReportProgress, job_handler
 from balise.observatory.models import Release
-from balise.observatory.releases import ReleaseError, release_preview
+from balise.observatory.releases.common import ReleaseError
 from balise.observatory.runs import linkage_run
-from balise.observatory.services import dashboards_warm
+from balise.observatory.services import dashboards_warm, release_preview
 from balise.situations.encodings import EncodingIntegrityError
 
 

@@ -15,6 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from balise.disclosure import DEFAULT_THRESHOLD
+
 
 class LinkageRun(models.Model):
     class Status(models.TextChoices):
@@ -157,7 +159,7 @@ class Release(models.Model):
     tables = models.JSONField(_("tables"), default=list)
     geography = models.CharField(_("geography"), max_length=16, default="province")
     age_bands = models.CharField(_("age bands"), max_length=16, default="primero")
-    threshold = models.PositiveSmallIntegerField(_("threshold"), default=10)
+    threshold = models.PositiveSmallIntegerField(_("threshold"), default=DEFAULT_THRESHOLD)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default="draft")
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from balise.accounts.access import platform_role_required, request_user
 from balise.accounts.models import PlatformRole
 from balise.audit.services import record_event
+from balise.disclosure import DEFAULT_THRESHOLD
 from balise.jobs.services import job_enqueue
 from balise.observatory import figures, selectors
 from balise.observatory.jobs import preview_release, run_linkage
@@ -36,9 +37,9 @@ from balise.observatory.presentation import (
     table_title,
     xlsx_bytes,
 )
-from balise.observatory.releases import (
-    ReleaseError,
-    ledger_state,
+from balise.observatory.releases.common import EARLIEST_YEAR, ReleaseError
+from balise.observatory.releases.dp import ledger_state
+from balise.observatory.services import (
     release_approve,
     release_delete,
     release_draft,
@@ -286,7 +287,7 @@ def linkage_start(request: HttpRequest) -> HttpResponse:
 
 class DraftForm(forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
-    period = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000)
+    period = forms.IntegerField(label=gettext_lazy("Year"), min_value=EARLIEST_YEAR)
     tables = forms.MultipleChoiceField(
         label=gettext_lazy("Tables"),
         choices=[(t.key, t.label) for t in STANDARD_TABLES],
@@ -311,7 +312,7 @@ class DraftForm(forms.Form):
         initial="primero",
     )
     threshold = forms.IntegerField(
-        label=gettext_lazy("Threshold"), min_value=3, max_value=50, initial=10
+        label=gettext_lazy("Threshold"), min_value=3, max_value=50, initial=DEFAULT_THRESHOLD
     )
     years = forms.TypedChoiceField(
         label=gettext_lazy("Years covered (ending with the year above)"),

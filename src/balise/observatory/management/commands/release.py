@@ -6,22 +6,17 @@ import json
 import os
 import tempfile
 from argparse import ArgumentParser
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from django.core.management.base import BaseCommand, CommandError
 
 from balise.cli.progress import ProgressBar
+from balise.disclosure import DEFAULT_THRESHOLD
 from balise.observatory.models import Release
-from balise.observatory.releases import (
-    ReleaseError,
-    build,
-    build_cell_key,
-    build_dp,
-    cell_key_document,
-    check_period,
-    to_json,
-)
+from balise.observatory.releases import cellkey, dp, suppression
+from balise.observatory.releases.common import Design, ReleaseError, check_period
 from balise.observatory.runs import linkage_run
 from balise.observatory.selectors import is_stale, latest_run
 from balise.observatory.services import dashboards_warm
@@ -60,7 +55,7 @@ class Command(BaseCommand):
         build_parser.add_argument("--output", required=True, metavar="FILE.json")
         build_parser.add_argument("--geography", default="province")
         build_parser.add_argument("--age-bands", default="primero")
-        build_parser.add_argument("--threshold", type=int, default=10)
+        build_parser.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD)
         build_parser.add_argument(
             "--mode",
             choices=["suppression", "cellkey", "dp"],
@@ -102,71 +97,20 @@ class Command(BaseCommand):
             bar(0, None, "dashboards")
             dashboards_warm(run=run)
             bar.close()
-        if options["mode"] == "dp":
-            self._build_dp(period, options)
-            return
-        if options["mode"] == "cellkey":
-            self._build_cell_key(period, options)
-            return
-        try:
-            built = build(
-                period=period,
-                geography=options["geography"],
-                age_bands=options["age_bands"],
-                threshold=options["threshold"],
-                status="would-be release (not published)",
-            )
-        except ReleaseError as exc:
-            raise CommandError(str(exc), returncode=2) from None
-        write_json(options["output"], to_json(built))
-        protected = built.protected
-        self.stdout.write(
-            f"Release {period} built (not published): {len(protected.tables)} tables, "
-            f"{protected.cell_count} cells, {protected.suppressed_count} withheld; audit "
-            f"{'passed' if built.report.passed else 'FAILED'} against "
-            f"{len(built.earlier_ids)} earlier releases; written to {options['output']}."
+        design = Design(
+            period=period,
+            geography=options["geography"],
+            age_bands=options["age_bands"],
+            threshold=options["threshold"],
         )
-
-    def _build_cell_key(self, period: int, options: dict[str, Any]) -> None:
+        builders = {"suppression": _suppression, "cellkey": _cell_key, "dp": _dp}
         try:
-            built = build_cell_key(
-                period=period,
-                geography=options["geography"],
-                age_bands=options["age_bands"],
-                threshold=options["threshold"],
-                status="would-be release (not published)",
-            )
-        except ReleaseError as exc:
-            raise CommandError(str(exc), returncode=2) from None
-        document = cell_key_document(built)
-        write_json(options["output"], document)
-        attack = built.attack
-        self.stdout.write(
-            f"Release {period} built with cell-key perturbation (not published): "
-            f"{built.perturbed.true.cell_count} cells, all published, mean absolute error "
-            f"{built.perturbed.mean_absolute_error:.2f}; attack "
-            f"{'passed' if attack.passed else 'FAILED'} ({len(attack.protected_recovered)} of "
-            f"{attack.protected_cells} small counts recovered) against "
-            f"{len(built.earlier_ids)} earlier releases; written to {options['output']}."
-        )
-
-    def _build_dp(self, period: int, options: dict[str, Any]) -> None:
-        try:
-            document = build_dp(
-                period=period,
-                epsilon=options["epsilon"],
-                budget=options["budget"],
-                geography=options["geography"],
-                age_bands=options["age_bands"],
-            )
+            document, how, what = builders[options["mode"]](design, options)
         except ReleaseError as exc:
             raise CommandError(str(exc), returncode=2) from None
         write_json(options["output"], document)
-        tables = document["tables"]
         self.stdout.write(
-            f"Release {period} built in differential-privacy mode (not published): "
-            f"{len(tables)} tables, epsilon {options['epsilon']:g} each "
-            f"({options['epsilon'] * len(tables):g} in all); written to {options['output']}."
+            f"Release {period} built{how} (not published): {what}; written to {options['output']}."
         )
 
     def _export(self, options: dict[str, Any]) -> None:
@@ -181,3 +125,42 @@ class Command(BaseCommand):
             )
         write_json(options["output"], release.content)
         self.stdout.write(f"Release {release.pk} ({release.title}) written to {options['output']}.")
+
+
+# Each mode's would-be release: (its JSON, how it was protected, what it holds).
+Built = tuple[dict[str, Any], str, str]
+WOULD_BE: Final = "would-be release (not published)"
+
+
+def _suppression(design: Design, options: dict[str, Any]) -> Built:
+    built = suppression.build(design, status=WOULD_BE)
+    protected = built.protected
+    what = (
+        f"{len(protected.tables)} tables, {protected.cell_count} cells, "
+        f"{protected.suppressed_count} withheld; audit "
+        f"{'passed' if built.report.passed else 'FAILED'} against "
+        f"{len(built.earlier_ids)} earlier releases"
+    )
+    return suppression.document(protected, built.report), "", what
+
+
+def _cell_key(design: Design, options: dict[str, Any]) -> Built:
+    built = cellkey.build(design, status=WOULD_BE)
+    attack = built.attack
+    what = (
+        f"{built.perturbed.true.cell_count} cells, all published, mean absolute error "
+        f"{built.perturbed.mean_absolute_error:.2f}; attack "
+        f"{'passed' if attack.passed else 'FAILED'} ({len(attack.protected_recovered)} of "
+        f"{attack.protected_cells} small counts recovered) against "
+        f"{len(built.earlier_ids)} earlier releases"
+    )
+    return cellkey.document(built), " with cell-key perturbation", what
+
+
+def _dp(design: Design, options: dict[str, Any]) -> Built:
+    epsilon = options["epsilon"]
+    noisy = replace(design, threshold=0, title=f"Balise {design.period} (differential privacy)")
+    document = dp.build(noisy, epsilon=epsilon, budget=options["budget"])
+    tables = document["tables"]
+    what = f"{len(tables)} tables, epsilon {epsilon:g} each ({epsilon * len(tables):g} in all)"
+    return document, " in differential-privacy mode", what

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from balise.reports import finance_views
+from balise.reports import finance_views, team_views
 
 app_name = "reports"
 
@@ -19,4 +19,10 @@ urlpatterns = [
     path("finances/<int:year>/import/", finance_views.finance_import_view, name="finance_import"),
     path("finances/<int:year>/close/", finance_views.finance_close, name="finance_close"),
     path("finances/<int:year>/reopen/", finance_views.finance_reopen, name="finance_reopen"),
+    path("team/", team_views.team, name="team"),
+    path("team/photos/<int:pk>/", team_views.team_photo, name="team_photo"),
+    path("team/manage/", team_views.team_manage, name="team_manage"),
+    path("team/manage/new/", team_views.team_member_edit, name="team_member_new"),
+    path("team/manage/<int:pk>/", team_views.team_member_edit, name="team_member_edit"),
+    path("team/manage/<int:pk>/photo/", team_views.team_member_photo, name="team_member_photo"),
 ]

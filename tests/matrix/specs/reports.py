@@ -6,10 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
-from balise.reports.models import FinanceLine, FinancialYear
+from balise.reports.models import FinanceLine, FinancialYear, TeamMember
 from tests.conftest import Personas
-from tests.matrix.harness import ADMINS, UrlSpec
+from tests.matrix.harness import ADMINS, EDITORS, EVERYONE, UrlSpec
 
 
 def _year(p: Personas) -> dict[str, Any]:
@@ -58,5 +59,63 @@ SPECS = [
         {"POST": ADMINS},
         kwargs=_closed_year,
         data=lambda p: {"reason": "correction"},
+    ),
+]
+
+
+def _member(p: Personas) -> dict[str, Any]:
+    from datetime import date
+
+    member = TeamMember.objects.create(
+        name="Ana", role_fr="Chargée", role_nl="Medewerker", start_date=date(2020, 1, 1)
+    )
+    return {"pk": member.pk}
+
+
+def _member_with_photo(p: Personas) -> dict[str, Any]:
+    from datetime import date
+
+    member = TeamMember.objects.create(
+        name="Ana",
+        role_fr="Chargée",
+        role_nl="Medewerker",
+        start_date=date(2020, 1, 1),
+        photo=b"\x89PNG\r\n\x1a\n",
+        photo_type="image/png",
+        photo_consent_at=timezone.now(),
+    )
+    return {"pk": member.pk}
+
+
+MEMBER = {
+    "name": "Ana",
+    "group": "team",
+    "role_fr": "Chargée",
+    "role_nl": "Medewerker",
+    "languages": "fr",
+    "start_date": "2020-01-01",
+    "order": "1",
+}
+
+SPECS += [
+    UrlSpec("reports:team", {"GET": EVERYONE}),
+    UrlSpec("reports:team_photo", {"GET": EVERYONE}, kwargs=_member_with_photo),
+    UrlSpec("reports:team_manage", {"GET": EDITORS | ADMINS}),
+    UrlSpec(
+        "reports:team_member_new",
+        {"GET": EDITORS | ADMINS, "POST": EDITORS | ADMINS},
+        data=lambda p: MEMBER,
+    ),
+    UrlSpec(
+        "reports:team_member_edit",
+        {"GET": EDITORS | ADMINS, "POST": EDITORS | ADMINS},
+        kwargs=_member,
+        data=lambda p: MEMBER,
+    ),
+    UrlSpec(
+        "reports:team_member_photo",
+        {"POST": EDITORS | ADMINS},
+        kwargs=_member,
+        data=lambda p: {"remove": "1"},
     ),
 ]

@@ -114,6 +114,12 @@ def smtp_server(settings: LazySettings) -> Iterator[SmtpServer]:
 
 
 @pytest.fixture(autouse=True)
+def _publication_files(settings: LazySettings, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Publication PDFs (balise.publications) go to a temporary folder, never to var/."""
+    settings.BALISE_PUBLICATIONS_DIR = tmp_path_factory.mktemp("publications")
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests never reach the network; loopback (live server, PostgreSQL) is fine."""
     real_connect = socket.socket.connect

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "balise.observatory",
     "balise.training",
     "balise.reports",
+    "balise.publications",
 ]
 
 MIDDLEWARE = [
@@ -313,6 +314,11 @@ BALISE_RETENTION_MONTHS = env_int("BALISE_RETENTION_MONTHS", 120)
 # Differential-privacy releases: the total epsilon every published one may spend together
 # (docs/statistics-methodology.md).
 BALISE_DP_EPSILON_BUDGET = float(env_str("BALISE_DP_EPSILON_BUDGET", "5"))
+
+# Publications (balise.publications): PDFs and their covers are stored in this folder, outside
+# the database, under generated names; an upload above the size limit is refused.
+BALISE_PUBLICATIONS_DIR = Path(env_str("BALISE_PUBLICATIONS_DIR", str(VAR_DIR / "publications")))
+BALISE_PUBLICATION_MAX_BYTES = env_int("BALISE_PUBLICATION_MAX_BYTES", 30 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -15,9 +15,9 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 
 from balise.accounts.models import User
+from balise.mail.selectors import batch_counts
 from balise.publications.models import (
     LANGUAGE_CODES,
     Consent,
@@ -179,7 +179,6 @@ def _months(start: date, end: date) -> list[str]:
 
 def _delivered(issues: list[Issue]) -> int:
     # The outbox (balise.mail) counts what it handed to the mail server, per batch.
-    batch_counts = import_string("balise.mail.selectors.batch_counts")
     return sum(int(batch_counts(issue.batch).get("sent", 0)) for issue in issues)
 
 
@@ -195,7 +194,7 @@ def newsletter_reach(*, start: date, end: date) -> NewsletterReach:
     issues = list(
         Issue.objects.filter(send_started_at__gte=_day_start(start), send_started_at__lt=moment)
     )
-    delivered = _delivered(issues) if issues else 0
+    delivered = _delivered(issues)
     subscribers = tuple((language, counts.get(language, 0)) for language in LANGUAGE_CODES)
     return NewsletterReach(
         start=start,

@@ -20,8 +20,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from balise.accounts.access import platform_role_required
-from balise.accounts.models import PlatformRole, User
+from balise.accounts.access import platform_role_required, request_user
+from balise.accounts.models import PlatformRole
 from balise.publications import files
 from balise.publications.forms import CatalogueForm, PublicationForm, VersionForm, topic_label
 from balise.publications.models import LANGUAGE_CODES, LANGUAGES, Kind, Publication
@@ -45,12 +45,6 @@ from balise.publications.services import (
 
 PAGE_SIZE = 20
 editor_required = platform_role_required(PlatformRole.EDITOR)
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # the access decorators only let signed-in users through
-    return user
 
 
 def _language() -> str:
@@ -207,7 +201,7 @@ def cover(request: HttpRequest, pk: int, language: str) -> FileResponse:
 @require_GET
 @editor_required
 def manage(request: HttpRequest) -> HttpResponse:
-    publications = publications_visible_to(_user(request)).order_by("-published_on", "-pk")
+    publications = publications_visible_to(request_user(request)).order_by("-published_on", "-pk")
     page = Paginator(publications, PAGE_SIZE).get_page(request.GET.get("page"))
     language = _language()
     return render(
@@ -243,7 +237,7 @@ def create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             publication = publication_create(
-                actor=_user(request), data=_data(form), request=request
+                actor=request_user(request), data=_data(form), request=request
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -256,12 +250,15 @@ def create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @editor_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    publication = get_publication_or_404(_user(request), pk)
+    publication = get_publication_or_404(request_user(request), pk)
     form = PublicationForm(request.POST or None, initial=PublicationForm.initial_of(publication))
     if request.method == "POST" and form.is_valid():
         try:
             publication_update(
-                actor=_user(request), publication=publication, data=_data(form), request=request
+                actor=request_user(request),
+                publication=publication,
+                data=_data(form),
+                request=request,
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -283,7 +280,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @editor_required
 def version_edit(request: HttpRequest, pk: int, language: str) -> HttpResponse:
-    publication = get_publication_or_404(_user(request), pk)
+    publication = get_publication_or_404(request_user(request), pk)
     if language not in LANGUAGE_CODES:
         raise Http404
     version = next((v for v in publication.versions.all() if v.language == language), None)
@@ -303,7 +300,7 @@ def version_edit(request: HttpRequest, pk: int, language: str) -> HttpResponse:
             if checked is None and (version is None or not version.has_pdf):
                 raise PdfRefused(_("Choose the PDF file of this version."))
             publication_version_save(
-                actor=_user(request),
+                actor=request_user(request),
                 publication=publication,
                 language=language,
                 title=form.cleaned_data["title"],
@@ -341,9 +338,9 @@ def _max_bytes() -> int:
 @require_POST
 @editor_required
 def publish(request: HttpRequest, pk: int) -> HttpResponse:
-    publication = get_publication_or_404(_user(request), pk)
+    publication = get_publication_or_404(request_user(request), pk)
     try:
-        publication_publish(actor=_user(request), publication=publication, request=request)
+        publication_publish(actor=request_user(request), publication=publication, request=request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -354,7 +351,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @editor_required
 def unpublish(request: HttpRequest, pk: int) -> HttpResponse:
-    publication = get_publication_or_404(_user(request), pk)
-    publication_unpublish(actor=_user(request), publication=publication, request=request)
+    publication = get_publication_or_404(request_user(request), pk)
+    publication_unpublish(actor=request_user(request), publication=publication, request=request)
     messages.success(request, _("Publication back to draft: it is no longer public."))
     return redirect("publications:edit", pk=publication.pk)

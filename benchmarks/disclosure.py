@@ -16,7 +16,7 @@ Prints cells, withheld cells, audit verdicts and seconds, and the joint/naive ti
 Zealand's RR3, one independent draw per cell), cell-key perturbation, and differential privacy
 (OpenDP, epsilon 1 per table, when installed). Per method: share of cells published, mean
 absolute error of the published cells, and the attack (exact recovery of a protected value, a
-count from 1 to 9, from every published cell; for suppression, the independent audit).
+count from 1 to 9, from every published cell; for suppression, the independent recovery attack).
 
     .venv/bin/python benchmarks/disclosure.py --methods [--situations 400] [--seeds 3]
 """
@@ -30,11 +30,11 @@ import time
 from balise.disclosure import (
     Dimension,
     DisclosureRules,
-    Release,
+    ReleaseTables,
     TableSpec,
-    audit_release,
+    attack_release,
     build_release,
-    protect_and_audit,
+    protect_and_attack,
     protect_release,
     release_from_json,
     release_to_json,
@@ -116,7 +116,7 @@ FORMS = ["sexual", "labour", "begging", "criminality", "domestic", "marriage", "
 CITIZENSHIPS = ["BE", "EU", "non_EU", "unknown"]
 
 
-def _children_release(n: int, seed: int) -> Release:
+def _children_release(n: int, seed: int) -> ReleaseTables:
     ages = [str(a) for a in range(18)]
     bands = {"0-4": ages[:5], "5-11": ages[5:12], "12-17": ages[12:]}
     year = {"year": frozenset({"2025"})}
@@ -177,12 +177,12 @@ def _children_rows(n: int, seed: int) -> list[dict[str, object]]:
     ]
 
 
-def _naive(release: Release) -> Release:
+def _naive(release: ReleaseTables) -> ReleaseTables:
     tables = tuple(
-        protect_release(Release(metadata={}, tables=(t,), rules=release.rules)).tables[0]
+        protect_release(ReleaseTables(metadata={}, tables=(t,), rules=release.rules)).tables[0]
         for t in release.tables
     )
-    return Release(metadata=release.metadata, tables=tables, rules=release.rules)
+    return ReleaseTables(metadata=release.metadata, tables=tables, rules=release.rules)
 
 
 def _rr3(value: int, rng: random.Random) -> int:
@@ -192,7 +192,7 @@ def _rr3(value: int, rng: random.Random) -> int:
 
 
 def _methods(situations: int, seeds: int) -> None:
-    from balise.disclosure import PTable, audit_perturbed, perturb_release
+    from balise.disclosure import PTable, attack_perturbed, perturb_release
 
     ptable = PTable.build(max_noise=4, variance=2.0, never_published=2)
     print(f"methods on the children release, {situations} situations, {seeds} seeds:")
@@ -207,7 +207,7 @@ def _methods(situations: int, seeds: int) -> None:
         small = sum(1 for t in release.tables for v in t.values.values() if v and 1 <= v < 10)
 
         started = time.perf_counter()
-        protected, report = protect_and_audit(release)
+        protected, report = protect_and_attack(release)
         seconds = time.perf_counter() - started
         determined = sum(1 for c in report.cells if c.lower == c.upper)
         print(
@@ -226,7 +226,7 @@ def _methods(situations: int, seeds: int) -> None:
             for t in release.tables
             for k, v in t.values.items()
         )
-        attack = audit_perturbed(release.tables, rounded, lambda r: (max(0, r - 2), r + 2))
+        attack = attack_perturbed(release.tables, rounded, lambda r: (max(0, r - 2), r + 2))
         seconds = time.perf_counter() - started
         print(
             f"  seed {seed} RR3 (baseline noise): published 100%, mean absolute error "
@@ -237,7 +237,7 @@ def _methods(situations: int, seeds: int) -> None:
 
         started = time.perf_counter()
         perturbed = perturb_release(specs, rows, secret=f"bench-{seed}".encode(), ptable=ptable)
-        attack = audit_perturbed(perturbed.true.tables, perturbed.published, ptable.origins)
+        attack = attack_perturbed(perturbed.true.tables, perturbed.published, ptable.origins)
         seconds = time.perf_counter() - started
         print(
             f"  seed {seed} cell key: published 100%, mean absolute error "
@@ -287,7 +287,7 @@ def main() -> None:
 
     started = time.perf_counter()
     naive = _naive(annual)
-    naive_report = audit_release(naive)
+    naive_report = attack_release(naive)
     naive_seconds = time.perf_counter() - started
     print(
         f"baseline (each table alone): {naive.suppressed_count} withheld, audit "
@@ -296,7 +296,7 @@ def main() -> None:
     )
 
     started = time.perf_counter()
-    joint, report = protect_and_audit(annual)
+    joint, report = protect_and_attack(annual)
     joint_seconds = time.perf_counter() - started
     print(
         f"joint protection + audit: {joint.suppressed_count} withheld, audit "
@@ -308,9 +308,9 @@ def main() -> None:
     half = build_release(_specs(frozenset(MONTHS[:6])), rows, metadata={"id": "2025-H1"})
     earlier = release_from_json(release_to_json(protect_release(half)))
     started = time.perf_counter()
-    against, report = protect_and_audit(annual, earlier=[earlier])
+    against, report = protect_and_attack(annual, earlier=[earlier])
     seconds = time.perf_counter() - started
-    ignoring = audit_release(joint, earlier=[earlier])
+    ignoring = attack_release(joint, earlier=[earlier])
     print(
         f"annual against the published half-year: {against.suppressed_count} withheld, audit "
         f"{'passes' if report.passed else 'FAILS'}, {seconds:.2f} s; the annual release "
@@ -322,7 +322,7 @@ def main() -> None:
     space = FinestSpace([t.spec for t in children.tables])
     full = FinestSpace([t.spec for t in children.tables], decompose=False)
     started = time.perf_counter()
-    protected, report = protect_and_audit(children)
+    protected, report = protect_and_attack(children)
     seconds = time.perf_counter() - started
     print(
         f"children release (sector multi-valued): {children.cell_count} cells, finest cells "

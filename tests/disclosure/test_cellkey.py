@@ -9,7 +9,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from balise.disclosure import Dimension, DisclosureRules, TableSpec, build_release
-from balise.disclosure.audit import audit_perturbed
 from balise.disclosure.cellkey import (
     PTable,
     perturb_release,
@@ -17,6 +16,7 @@ from balise.disclosure.cellkey import (
     record_key,
 )
 from balise.disclosure.jsonio import release_from_json, release_to_json
+from balise.disclosure.recovery import attack_perturbed
 from balise.disclosure.types import MARGIN, Row
 from tests.disclosure.helpers import AGE_BAND, SEX
 
@@ -157,7 +157,7 @@ def test_it_keeps_the_json_contract_and_says_how_much_noise() -> None:
 
 def test_the_attack_finds_no_small_count_in_a_perturbed_release() -> None:
     release = perturb_release(_specs(), _rows(60, 1), secret=SECRET)
-    audit = audit_perturbed(release.true.tables, release.published, PTABLE.origins)
+    audit = attack_perturbed(release.true.tables, release.published, PTABLE.origins)
     assert audit.protected_cells > 0
     assert audit.passed
     assert audit.protected_recovered == []
@@ -168,7 +168,7 @@ def test_the_attack_recovers_values_that_are_not_protected() -> None:
     release = perturb_release(_specs(), _rows(200, 4), secret=SECRET)
     # Figures published unperturbed: every value is recovered.
     true = {t.name: {k: t.true_value(k) for k in t.values} for t in release.true.tables}
-    exact = audit_perturbed(release.true.tables, true, lambda v: (v, v))
+    exact = attack_perturbed(release.true.tables, true, lambda v: (v, v))
     assert exact.recovered
     assert not exact.passed
     # An earlier exact release of the same table gives the attacker the true values back.
@@ -183,7 +183,7 @@ def test_the_attack_recovers_values_that_are_not_protected() -> None:
             )
         )
     )
-    audit = audit_perturbed(
+    audit = attack_perturbed(
         release.true.tables, release.published, PTABLE.origins, earlier=[earlier]
     )
     recovered = {(c.table, c.key) for c in audit.recovered}

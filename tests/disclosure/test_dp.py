@@ -105,11 +105,11 @@ def test_it_writes_the_contract_with_error_margins_beside_each_cell() -> None:
 
 
 def test_it_is_set_aside_when_protecting_against_earlier_releases() -> None:
-    from balise.disclosure import audit_release, build_release, protect_release, release_from_json
+    from balise.disclosure import attack_release, build_release, protect_release, release_from_json
 
     spec = TableSpec("place", "children", (PLACE, SEX))
     noisy = dp_release([spec], _rows(), epsilon=0.1, ledger=PrivacyLedger(), release_id="dp")
     earlier = release_from_json(dp_release_to_json(noisy))
     current = build_release([spec], _rows())
     protected = protect_release(current, earlier=[earlier])  # no InconsistentReleaseError
-    assert audit_release(protected, earlier=[earlier]).passed
+    assert attack_release(protected, earlier=[earlier]).passed

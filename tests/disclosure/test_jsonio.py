@@ -7,7 +7,7 @@ import json
 from balise.disclosure import (
     MARGIN,
     DisclosureRules,
-    Release,
+    ReleaseTables,
     TableSpec,
     build_release,
     protect_release,
@@ -28,7 +28,7 @@ def _rows() -> list[Row]:
     return [{**row, "age": str(i % 18), "month": MONTHS[i % 12]} for i, row in enumerate(rows)]
 
 
-def _protected() -> Release:
+def _protected() -> ReleaseTables:
     specs = [
         TableSpec("place_sex", "situations", (PLACE, SEX)),
         TableSpec("age", "situations", (AGE_BAND,), scope={"month": frozenset(MONTHS[:6])}),

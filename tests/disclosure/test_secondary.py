@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 from balise.disclosure import (
     Dimension,
     DisclosureRules,
-    Release,
+    ReleaseTables,
     TableSpec,
-    audit_release,
+    attack_release,
     build_release,
-    protect_and_audit,
+    protect_and_attack,
     protect_release,
     release_from_json,
     release_to_json,
@@ -33,13 +33,13 @@ from tests.disclosure.helpers import (
 NO_CLASS = DisclosureRules(class_disclosure=False)
 
 
-def _protect_each_table_alone(release: Release) -> Release:
+def _protect_each_table_alone(release: ReleaseTables) -> ReleaseTables:
     """The naive way: every table protected as if it were published on its own."""
     tables = tuple(
-        protect_release(Release(metadata={}, tables=(t,), rules=release.rules)).tables[0]
+        protect_release(ReleaseTables(metadata={}, tables=(t,), rules=release.rules)).tables[0]
         for t in release.tables
     )
-    return Release(metadata=release.metadata, tables=tables, rules=release.rules)
+    return ReleaseTables(metadata=release.metadata, tables=tables, rules=release.rules)
 
 
 def test_it_completes_a_rectangle_around_a_small_cell() -> None:
@@ -65,7 +65,7 @@ LINKED_COUNTS = {
 }  # fmt: skip
 
 
-def _linked_release() -> Release:
+def _linked_release() -> ReleaseTables:
     rows = rows_from_counts(LINKED_COUNTS, ("arrondissement", "sex"))
     main = TableSpec("by_arrondissement", "situations", (ARRONDISSEMENT, SEX))
     extra = TableSpec("by_province", "situations", (PROVINCE, SEX))
@@ -76,16 +76,16 @@ def test_it_fails_linked_tables_protected_one_by_one() -> None:
     release = _linked_release()
     naive = _protect_each_table_alone(release)
     assert not naive.table("by_province").suppressed  # the extra table looks safe alone
-    report = audit_release(naive)
+    report = attack_release(naive)
     assert not report.passed
     recovered = {c.key: (c.lower, c.upper) for c in report.cells if c.lower == c.upper}
     assert recovered[("a", "F")] == (3, 3)
 
 
 def test_it_passes_linked_tables_protected_together() -> None:
-    protected, report = protect_and_audit(_linked_release())
+    protected, report = protect_and_attack(_linked_release())
     assert report.passed
-    assert audit_release(protected).passed
+    assert attack_release(protected).passed
     a_f = next(c for c in report.cells if c.key == ("a", "F"))
     assert a_f.lower <= 0
     assert a_f.upper >= 8
@@ -98,7 +98,7 @@ FIRST_HALF = {("a", "M"): 20, ("b", "F"): 15, ("b", "M"): 30, ("c", "F"): 12, ("
 SECOND_HALF = {("a", "F"): 3, ("c", "F"): 2}
 
 
-def _periods() -> tuple[Release, Release]:
+def _periods() -> tuple[ReleaseTables, ReleaseTables]:
     two_halves = [
         {**row, "month": month}
         for counts, month in ((FIRST_HALF, "2025-03"), (SECOND_HALF, "2025-09"))
@@ -116,8 +116,8 @@ def _periods() -> tuple[Release, Release]:
 def test_it_fails_a_release_that_ignores_what_was_published_before() -> None:
     earlier, annual = _periods()
     naive = protect_release(annual)
-    assert audit_release(naive).passed  # fine on its own...
-    report = audit_release(naive, earlier=[earlier])  # ...not beside the half-year release
+    assert attack_release(naive).passed  # fine on its own...
+    report = attack_release(naive, earlier=[earlier])  # ...not beside the half-year release
     assert not report.passed
     assert any(c.key == ("a", "F") and c.upper < 8 for c in report.cells if not c.passed)
 
@@ -125,7 +125,7 @@ def test_it_fails_a_release_that_ignores_what_was_published_before() -> None:
 def test_it_passes_a_release_protected_against_earlier_ones() -> None:
     earlier, annual = _periods()
     protected = secondary_suppression(annual, earlier=[earlier])
-    assert audit_release(protected, earlier=[earlier]).passed
+    assert attack_release(protected, earlier=[earlier]).passed
 
 
 def test_it_hides_a_class_disclosure() -> None:
@@ -136,7 +136,7 @@ def test_it_hides_a_class_disclosure() -> None:
     release = build_release([TableSpec("t", "situations", (three, SEX))], rows, rules=rules)
     protected = secondary_suppression(release)
     assert protected.tables[0].suppressed[("a", "F")] == "class"
-    report = audit_release(protected)
+    report = attack_release(protected)
     assert report.passed
     assert report.class_checks
     assert all(c.others_upper >= 1 for c in report.class_checks)
@@ -154,7 +154,7 @@ def test_it_protects_children_known_to_several_sectors() -> None:
     release = build_release([TableSpec("c", "children", (sector, SEX))], rows, rules=NO_CLASS)
     protected = secondary_suppression(release)
     assert protected.suppressed_count > 0
-    assert audit_release(protected).passed
+    assert attack_release(protected).passed
 
 
 # -- property tests: random microdata through protect -> audit -----------------------------
@@ -194,7 +194,7 @@ def test_it_always_yields_releases_that_pass_the_audit(
     rules = DisclosureRules(class_disclosure=class_rule, class_dimensions=frozenset({"sex"}))
     release = build_release(tables, rows, rules=rules)
     protected = secondary_suppression(release)  # the engine alone, without the repair loop
-    report = audit_release(protected)
+    report = attack_release(protected)
     assert report.passed, [c.note for c in report.failures]
     assert all(c.lower < c.upper or c.note.startswith("prior") for c in report.cells)
     for table in protected.tables:
@@ -212,7 +212,7 @@ def test_it_always_protects_an_annual_release_against_the_half_year(rows: list[R
     first = protect_release(build_release([ytd], rows, rules=NO_CLASS))
     earlier = release_from_json(release_to_json(first))
     second = secondary_suppression(build_release([annual], rows, rules=NO_CLASS), earlier=[earlier])
-    assert audit_release(second, earlier=[earlier]).passed
+    assert attack_release(second, earlier=[earlier]).passed
 
 
 def test_it_withholds_the_neighbourhood_when_no_witness_is_found(
@@ -226,7 +226,7 @@ def test_it_withholds_the_neighbourhood_when_no_witness_is_found(
     monkeypatch.setattr(secondary._UnitProblem, "_witness_l1", no_witness)
     protected = secondary_suppression(_linked_release())
     assert protected.suppressed_count > 4
-    assert audit_release(protected).passed
+    assert attack_release(protected).passed
 
 
 def test_it_sets_aside_earlier_releases_about_other_periods() -> None:
@@ -249,7 +249,7 @@ def test_it_sets_aside_earlier_releases_about_other_periods() -> None:
     assert {t.name: t.suppressed for t in beside.tables} == {
         t.name: t.suppressed for t in alone.tables
     }
-    assert audit_release(beside, earlier=[last_year]).passed
+    assert attack_release(beside, earlier=[last_year]).passed
 
 
 def test_it_repairs_whatever_the_audit_finds(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -260,7 +260,7 @@ def test_it_repairs_whatever_the_audit_finds(monkeypatch: pytest.MonkeyPatch) ->
 
     monkeypatch.setattr(secondary, "_protect_unit", primary_only)
     release = _linked_release()
-    assert not audit_release(secondary_suppression(release)).passed
-    protected, report = protect_and_audit(release)
+    assert not attack_release(secondary_suppression(release)).passed
+    protected, report = protect_and_attack(release)
     assert report.passed
-    assert audit_release(protected).passed
+    assert attack_release(protected).passed

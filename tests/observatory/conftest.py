@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 from tests.situations.conftest import valid_data
 
 ENCODER = Encoder(NetworkSecret(hashlib.sha256(b"observatory tests").digest()))
-QUALITY_CHILDREN = 60  # a small reference set keeps tests fast; the figure itself is not checked
+QUALITY_CHILDREN = 60  # a small quality set keeps tests fast; the figure itself is not checked
 
 IDENTITIES = {
     "amina": ("Amina", "El Amrani", "2010-04-12", "F"),

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from balise.disclosure.model import Dimension, DisclosureRules, Release, Table, TableSpec
+from balise.disclosure.model import CountTable, Dimension, DisclosureRules, ReleaseTables, TableSpec
 from balise.disclosure.types import CellKey, Code, Row
 
 __all__ = ["build_release", "build_table", "child_records"]
@@ -78,7 +78,7 @@ def _in_scope(record: Mapping[str, Any], scope: Mapping[str, frozenset[Code]]) -
     return True
 
 
-def build_table(spec: TableSpec, rows: Sequence[Row], *, child_key: str = "child") -> Table:
+def build_table(spec: TableSpec, rows: Sequence[Row], *, child_key: str = "child") -> CountTable:
     """Count ``rows`` into every cell of ``spec``, margins included."""
     if spec.unit == "children":
         multi = [d.variable for d in spec.dimensions if d.multi_valued]
@@ -100,7 +100,7 @@ def build_table(spec: TableSpec, rows: Sequence[Row], *, child_key: str = "child
         for key in itertools.product(*per_dimension):
             counts[key] += 1
     values = {key: counts.get(key, 0) for key in spec.cell_keys()}
-    return Table(spec=spec, values=values)
+    return CountTable(spec=spec, values=values)
 
 
 def _single(record: Mapping[str, Any], dimension: Dimension, index: int) -> Code:
@@ -115,7 +115,9 @@ def build_release(
     metadata: Mapping[str, Any] | None = None,
     rules: DisclosureRules | None = None,
     child_key: str = "child",
-) -> Release:
+) -> ReleaseTables:
     """Tabulate every table of a would-be release from the same microdata (nothing withheld)."""
     tables = tuple(build_table(spec, rows, child_key=child_key) for spec in specs)
-    return Release(metadata=dict(metadata or {}), tables=tables, rules=rules or DisclosureRules())
+    return ReleaseTables(
+        metadata=dict(metadata or {}), tables=tables, rules=rules or DisclosureRules()
+    )

@@ -37,7 +37,7 @@ from scipy.optimize import linprog, minimize
 
 from balise.disclosure.build import _finest_value, _in_scope, _single, child_records
 from balise.disclosure.jsonio import release_to_json
-from balise.disclosure.model import Release, Table, TableSpec
+from balise.disclosure.model import CountTable, ReleaseTables, TableSpec
 from balise.disclosure.types import CellKey, JSONObject, Row
 
 __all__ = [
@@ -224,17 +224,17 @@ def _quantise(
 class PerturbedRelease:
     """True tables (analysts only), the published perturbed values, and the ptable used."""
 
-    true: Release
+    true: ReleaseTables
     published: Mapping[str, Mapping[CellKey, int]]
     ptable: PTable
     cell_keys: Mapping[str, Mapping[CellKey, int]] = field(repr=False)
 
-    def as_release(self) -> Release:
+    def as_release(self) -> ReleaseTables:
         """The published figures in the ordinary release model (nothing withheld)."""
         tables = tuple(
-            Table(spec=t.spec, values=dict(self.published[t.name])) for t in self.true.tables
+            CountTable(spec=t.spec, values=dict(self.published[t.name])) for t in self.true.tables
         )
-        return Release(metadata=self.true.metadata, tables=tables, rules=self.true.rules)
+        return ReleaseTables(metadata=self.true.metadata, tables=tables, rules=self.true.rules)
 
     def errors(self) -> list[int]:
         return [
@@ -344,12 +344,12 @@ def perturb_release(
                 record_id=record_id,
             )
         values, keys = _table_cell_keys(spec, keyed_by_unit[cache], ptable.key_range)
-        tables.append(Table(spec=spec, values=values))
+        tables.append(CountTable(spec=spec, values=values))
         published[spec.name] = {cell: ptable.perturb(values[cell], keys[cell]) for cell in values}
         cell_keys[spec.name] = keys
     if progress is not None:
         progress(len(specs), len(specs), "perturbed")
-    true = Release(metadata=dict(metadata or {}), tables=tuple(tables))
+    true = ReleaseTables(metadata=dict(metadata or {}), tables=tuple(tables))
     return PerturbedRelease(true=true, published=published, ptable=ptable, cell_keys=cell_keys)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from balise.disclosure.build import build_table
-from balise.disclosure.model import Dimension, DisclosureRules, Release, TableSpec
+from balise.disclosure.model import Dimension, DisclosureRules, ReleaseTables, TableSpec
 from balise.disclosure.primary import primary_suppressions
 from balise.disclosure.secondary import protect_release
 from balise.disclosure.types import Row
@@ -67,7 +67,7 @@ def suggest_coarsening(
         primary = len(primary_suppressions(table, rules))
         suppressed = primary
         if secondary:
-            release = Release(metadata={}, tables=(table,), rules=rules)
+            release = ReleaseTables(metadata={}, tables=(table,), rules=rules)
             suppressed = protect_release(release).suppressed_count
         out.append(
             CoarseningOption(

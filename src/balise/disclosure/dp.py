@@ -24,7 +24,7 @@ from typing import Any
 
 from balise.disclosure.build import child_records
 from balise.disclosure.jsonio import release_to_json
-from balise.disclosure.model import Dimension, Release, Table, TableSpec
+from balise.disclosure.model import CountTable, Dimension, ReleaseTables, TableSpec
 from balise.disclosure.types import MARGIN, CellKey, Code, JSONObject, Row
 
 __all__ = [
@@ -118,10 +118,10 @@ class DPRelease:
     metadata: Mapping[str, Any]
     tables: tuple[DPTable, ...]
 
-    def as_release(self) -> Release:
+    def as_release(self) -> ReleaseTables:
         """The noisy figures in the ordinary release model (nothing withheld)."""
-        tables = tuple(Table(spec=t.spec, values=dict(t.values)) for t in self.tables)
-        return Release(metadata=self.metadata, tables=tables)
+        tables = tuple(CountTable(spec=t.spec, values=dict(t.values)) for t in self.tables)
+        return ReleaseTables(metadata=self.metadata, tables=tables)
 
 
 def dp_available() -> bool:

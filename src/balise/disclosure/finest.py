@@ -3,7 +3,8 @@
 Each variable's finest codes are first merged into *atoms*: codes that every dimension code and
 every scope treats alike (ages 0-4 when every table shows age bands). The finest cells are the
 product of the atoms of all variables of one unit. Every cell of every table (this release and
-earlier ones) is a 0/1 row over those finest cells. The audit builds its own system separately.
+earlier ones) is a 0/1 row over those finest cells. The recovery attack builds its own system
+separately.
 """
 
 from __future__ import annotations

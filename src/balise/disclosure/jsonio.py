@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from balise.disclosure.model import (
+    CountTable,
     Dimension,
     DisclosureRules,
-    Release,
-    Table,
+    ReleaseTables,
     TableSpec,
 )
 from balise.disclosure.types import CellKey, JSONObject, SuppressionReason
@@ -26,7 +26,7 @@ __all__ = ["release_from_json", "release_to_json"]
 DISCLOSURE_KEY = "disclosure"
 
 
-def release_to_json(release: Release) -> JSONObject:
+def release_to_json(release: ReleaseTables) -> JSONObject:
     """The published form of a release: withheld cells as ``null``."""
     dimensions: dict[str, Any] = {}
     scopes: dict[str, Any] = {}
@@ -59,7 +59,7 @@ def release_to_json(release: Release) -> JSONObject:
     return {"release": metadata, "tables": tables}
 
 
-def release_from_json(data: Mapping[str, Any]) -> Release:
+def release_from_json(data: Mapping[str, Any]) -> ReleaseTables:
     """Read a published release back: published values known, withheld cells ``None``."""
     metadata = dict(data["release"])
     schema = metadata.get(DISCLOSURE_KEY)
@@ -93,6 +93,6 @@ def release_from_json(data: Mapping[str, Any]) -> Release:
         missing = set(spec.cell_keys()) - set(values)
         if missing:
             raise ValueError(f"table {name!r} lacks cells, e.g. {sorted(missing)[0]}")
-        tables.append(Table(spec=spec, values=values, suppressed=suppressed))
+        tables.append(CountTable(spec=spec, values=values, suppressed=suppressed))
     rules = DisclosureRules.from_json(schema.get("rules", {}))
-    return Release(metadata=metadata, tables=tuple(tables), rules=rules)
+    return ReleaseTables(metadata=metadata, tables=tuple(tables), rules=rules)

@@ -296,7 +296,7 @@ class DisclosureRules:
 
 
 @dataclass(frozen=True)
-class Table:
+class CountTable:
     """A tabulated table: every cell's value and the cells withheld from publication.
 
     ``values`` holds true counts for a table built here; for an earlier release read back from
@@ -326,11 +326,11 @@ class Table:
 
 
 @dataclass(frozen=True)
-class Release:
+class ReleaseTables:
     """A set of tables published together, with its metadata and the rules that protected it."""
 
     metadata: Mapping[str, Any]
-    tables: tuple[Table, ...]
+    tables: tuple[CountTable, ...]
     rules: DisclosureRules = field(default_factory=DisclosureRules)
 
     def __post_init__(self) -> None:
@@ -346,7 +346,7 @@ class Release:
                         f"dimension {dimension.name!r} is defined two ways in one release"
                     )
 
-    def table(self, name: str) -> Table:
+    def table(self, name: str) -> CountTable:
         for table in self.tables:
             if table.name == name:
                 return table

@@ -8,13 +8,13 @@ stricter policy.
 
 from __future__ import annotations
 
-from balise.disclosure.model import DisclosureRules, Table
+from balise.disclosure.model import CountTable, DisclosureRules
 from balise.disclosure.types import CellKey, SuppressionReason
 
 __all__ = ["class_disclosures", "primary_suppressions"]
 
 
-def class_disclosures(table: Table, rules: DisclosureRules) -> list[tuple[CellKey, CellKey]]:
+def class_disclosures(table: CountTable, rules: DisclosureRules) -> list[tuple[CellKey, CellKey]]:
     """Pairs ``(cell, margin)`` where one category holds a whole non-zero margin.
 
     For each dimension and each line along it, the codes under one head (the margin ``*`` or a
@@ -46,7 +46,9 @@ def class_disclosures(table: Table, rules: DisclosureRules) -> list[tuple[CellKe
     return found
 
 
-def primary_suppressions(table: Table, rules: DisclosureRules) -> dict[CellKey, SuppressionReason]:
+def primary_suppressions(
+    table: CountTable, rules: DisclosureRules
+) -> dict[CellKey, SuppressionReason]:
     """The cells to withhold before any complementary suppression, with their reason."""
     out: dict[CellKey, SuppressionReason] = {}
     for key, value in table.values.items():

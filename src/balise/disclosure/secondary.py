@@ -22,13 +22,18 @@ import numpy.typing as npt
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 from scipy.sparse import csr_array, hstack, identity, vstack
 
-from balise.disclosure.audit import AuditReport, audit_release
 from balise.disclosure.finest import FinestSpace
-from balise.disclosure.model import DisclosureRules, InconsistentReleaseError, Release, Table
+from balise.disclosure.model import (
+    CountTable,
+    DisclosureRules,
+    InconsistentReleaseError,
+    ReleaseTables,
+)
 from balise.disclosure.primary import class_disclosures, primary_suppressions
+from balise.disclosure.recovery import RecoveryReport, attack_release
 from balise.disclosure.types import CellKey, SuppressionReason
 
-__all__ = ["protect_and_audit", "protect_release", "secondary_suppression"]
+__all__ = ["protect_and_attack", "protect_release", "secondary_suppression"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -53,15 +58,15 @@ class _UnitProblem:
 
     def __init__(
         self,
-        current: Sequence[Table],
-        earlier: Sequence[Table],
+        current: Sequence[CountTable],
+        earlier: Sequence[CountTable],
         rules: DisclosureRules,
         time_limit: float,
     ) -> None:
         self.rules = rules
         self.time_limit = time_limit
         space = FinestSpace([t.spec for t in (*current, *earlier)])
-        self.cells: list[tuple[Table, CellKey]] = [(t, k) for t in current for k in t.values]
+        self.cells: list[tuple[CountTable, CellKey]] = [(t, k) for t in current for k in t.values]
         rows = [space.row(t.spec, k) for t, k in self.cells]
         earlier_rows = []
         earlier_values = []
@@ -313,7 +318,10 @@ def _protect_unit(
 
 
 def _engine(
-    release: Release, earlier: Sequence[Release], rules: DisclosureRules, time_limit: float
+    release: ReleaseTables,
+    earlier: Sequence[ReleaseTables],
+    rules: DisclosureRules,
+    time_limit: float,
 ) -> tuple[dict[str, dict[CellKey, SuppressionReason]], dict[str, _UnitProblem]]:
     suppressed: dict[str, dict[CellKey, SuppressionReason]] = {
         t.name: primary_suppressions(t, rules) for t in release.tables
@@ -337,28 +345,28 @@ def _engine(
 
 
 def _assemble(
-    release: Release,
+    release: ReleaseTables,
     suppressed: Mapping[str, Mapping[CellKey, SuppressionReason]],
     rules: DisclosureRules,
-) -> Release:
+) -> ReleaseTables:
     tables = tuple(
-        Table(spec=t.spec, values=t.values, suppressed=dict(suppressed[t.name]))
+        CountTable(spec=t.spec, values=t.values, suppressed=dict(suppressed[t.name]))
         for t in release.tables
     )
-    return Release(metadata=release.metadata, tables=tables, rules=rules)
+    return ReleaseTables(metadata=release.metadata, tables=tables, rules=rules)
 
 
 def secondary_suppression(
-    release: Release,
+    release: ReleaseTables,
     *,
-    earlier: Sequence[Release] = (),
+    earlier: Sequence[ReleaseTables] = (),
     rules: DisclosureRules | None = None,
     time_limit: float = 20.0,
-) -> Release:
+) -> ReleaseTables:
     """The engine alone: primary cells and the complementary cells its witnesses choose.
 
-    No audit runs here; :func:`protect_and_audit` adds the independent check and its repair
-    loop. Tests use this function to show the engine passes the audit on its own.
+    No attack runs here; :func:`protect_and_attack` adds the independent check and its repair
+    loop. Tests use this function to show the engine withstands the recovery attack on its own.
     """
     rules = rules or release.rules
     suppressed, _problems = _engine(release, earlier, rules, time_limit)
@@ -366,42 +374,42 @@ def secondary_suppression(
 
 
 def protect_release(
-    release: Release,
+    release: ReleaseTables,
     *,
-    earlier: Sequence[Release] = (),
+    earlier: Sequence[ReleaseTables] = (),
     rules: DisclosureRules | None = None,
     time_limit: float = 20.0,
-) -> Release:
-    """Withhold primary and complementary cells so that the release passes the audit.
+) -> ReleaseTables:
+    """Withhold primary and complementary cells so that the release withstands the recovery attack.
 
     All tables of ``release`` are protected together, and against every cell that ``earlier``
     releases published. ``rules`` defaults to the release's own rules. See
-    :func:`protect_and_audit`, which also returns the audit report.
+    :func:`protect_and_attack`, which also returns the recovery report.
     """
-    protected, _report = protect_and_audit(
+    protected, _report = protect_and_attack(
         release, earlier=earlier, rules=rules, time_limit=time_limit
     )
     return protected
 
 
-def protect_and_audit(
-    release: Release,
+def protect_and_attack(
+    release: ReleaseTables,
     *,
-    earlier: Sequence[Release] = (),
+    earlier: Sequence[ReleaseTables] = (),
     rules: DisclosureRules | None = None,
     time_limit: float = 20.0,
-) -> tuple[Release, AuditReport]:
-    """Protect ``release`` and return it with the passing report of the independent audit.
+) -> tuple[ReleaseTables, RecoveryReport]:
+    """Protect ``release`` and return it with the passing report of the independent recovery attack.
 
     If the audit finds a gap the engine missed, the cells around the failing cell are withheld
-    and the audit runs again; as a last resort every cell of that unit in this release is
+    and the attack runs again; as a last resort every cell of that unit in this release is
     withheld, which passes by construction (what remains known was published earlier).
     """
     rules = rules or release.rules
     suppressed, problems = _engine(release, earlier, rules, time_limit)
     for attempt in range(4):
         protected = _assemble(release, suppressed, rules)
-        report = audit_release(protected, earlier=earlier, rules=rules, time_limit=time_limit)
+        report = attack_release(protected, earlier=earlier, rules=rules, time_limit=time_limit)
         if report.passed:
             return protected, report
         for failure in report.failures:

@@ -19,7 +19,7 @@ from balise.situations.encodings import EncodingIntegrityError
 
 
 @job_handler
-def run_linkage(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
+def linkage_job(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
     def report(done: int, total: int | None = None, stage: str | None = None) -> None:
         progress(done, total, stage=stage)
 
@@ -43,7 +43,7 @@ def run_linkage(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
 
 
 @job_handler
-def preview_release(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
+def release_preview_job(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
     release = Release.objects.filter(pk=job.params.get("release")).first()
     if release is None:
         raise JobError("This release no longer exists.")

@@ -47,7 +47,7 @@ class LinkageRun(models.Model):
     links = models.PositiveBigIntegerField(_("links"), default=0)
     clusters_kept = models.PositiveIntegerField(_("clusters keeping their id"), default=0)
     clusters_new = models.PositiveIntegerField(_("new clusters"), default=0)
-    # Measured on a synthetic reference set with known truth, same engine and parameters.
+    # Measured on a synthetic quality set with known truth, same engine and parameters.
     quality = models.JSONField(_("quality estimate"), default=dict)
     error = models.TextField(_("error"), blank=True)
 

@@ -34,8 +34,8 @@ from balise.situations.encodings import EncodingIntegrityError, open_sealed
 
 Progress = Callable[[int, int | None, str | None], None]
 
-REFERENCE_CHILDREN = 1500  # synthetic children in the quality reference set
-REFERENCE_SEED = 20260101
+QUALITY_SET_CHILDREN = 1500  # synthetic children in the synthetic quality set
+QUALITY_SET_SEED = 20260101
 _BATCH = 5000
 
 _ENCODING_LOOKUPS: Final = (
@@ -70,8 +70,8 @@ def params_json(params: Any) -> dict[str, Any]:
     return result if isinstance(result, dict) else {"params": result}
 
 
-def measure_quality(params: Any, n_children: int = REFERENCE_CHILDREN) -> dict[str, Any]:
-    """Pairwise precision/recall/F1 and count error on the synthetic reference set.
+def measure_quality(params: Any, n_children: int = QUALITY_SET_CHILDREN) -> dict[str, Any]:
+    """Pairwise precision/recall/F1 and count error on the synthetic quality set.
 
     The set (``balise.linkage.synthetic``) carries every phenomenon of Belgian registers and a
     known truth; it is encoded under a throwaway secret with the same engine and parameters.
@@ -82,7 +82,9 @@ def measure_quality(params: Any, n_children: int = REFERENCE_CHILDREN) -> dict[s
     from balise.linkage.secret import NetworkSecret
     from balise.linkage.synthetic import make_records
 
-    records = make_records(n_children, seed=REFERENCE_SEED)
+    records = make_records(n_children, seed=QUALITY_SET_SEED)
+    # The throwaway key's bytes and the stored keys below ("reference", "quality_reference_
+    # children") keep their first spelling: changing them would change every measured figure.
     encoder = Encoder(NetworkSecret(hashlib.sha256(b"balise-reference-set").digest()))
     texts = [encoder.encode(r.first_name, r.last_name, r.birth_date, r.sex) for r in records]
     result = dedupe_words(words_from_base64(texts), params)
@@ -284,7 +286,7 @@ def linkage_run(
     *,
     actor: User | None,
     progress: Progress | None = None,
-    quality_children: int = REFERENCE_CHILDREN,
+    quality_children: int = QUALITY_SET_CHILDREN,
 ) -> LinkageRun:
     """Run the engine over every stored situation; record the run and rewrite the facts.
 

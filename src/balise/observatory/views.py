@@ -26,7 +26,7 @@ from balise.audit.services import record_event
 from balise.disclosure import DEFAULT_THRESHOLD
 from balise.jobs.services import job_enqueue
 from balise.observatory import figures, selectors
-from balise.observatory.jobs import preview_release, run_linkage
+from balise.observatory.jobs import linkage_job, release_preview_job
 from balise.observatory.models import LinkageRun, Release
 from balise.observatory.presentation import (
     chart,
@@ -274,7 +274,7 @@ def linkage(request: HttpRequest) -> HttpResponse:
 def linkage_start(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     job = job_enqueue(
-        handler=run_linkage,
+        handler=linkage_job,
         owner=user,
         organisation_id=None,
         params={"result_url": reverse("observatory:linkage")},
@@ -440,7 +440,7 @@ def release_new(request: HttpRequest) -> HttpResponse:
 def _start_preview(request: HttpRequest, release: Release) -> HttpResponse:
     user = request_user(request)
     job = job_enqueue(
-        handler=preview_release,
+        handler=release_preview_job,
         owner=user,
         organisation_id=None,
         params={

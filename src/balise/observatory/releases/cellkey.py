@@ -15,16 +15,16 @@ from django.conf import settings
 from balise.disclosure import (
     DisclosureRules,
     InconsistentReleaseError,
-    PerturbationAudit,
+    PerturbationRecovery,
     PerturbedRelease,
     PTable,
-    audit_perturbed,
+    ReleaseTables,
+    attack_perturbed,
     perturb_release,
     perturbed_release_to_json,
     release_from_json,
     suggest_coarsening,
 )
-from balise.disclosure import Release as ProtectedRelease
 from balise.observatory.models import LinkageRun, Release
 from balise.observatory.releases import common
 from balise.observatory.releases.common import Design, Frozen, Preview, Progress, ReleaseError
@@ -66,10 +66,10 @@ Origins = Callable[[int], tuple[int, int]]
 
 def _earlier_for_attack(
     releases: Sequence[Release],
-) -> tuple[list[ProtectedRelease], list[tuple[ProtectedRelease, Origins]]]:
+) -> tuple[list[ReleaseTables], list[tuple[ReleaseTables, Origins]]]:
     """Earlier exact figures (equalities) and earlier perturbed ones (bounds from their ptable)."""
     exact = common.earlier_protected(releases)
-    perturbed: list[tuple[ProtectedRelease, Origins]] = []
+    perturbed: list[tuple[ReleaseTables, Origins]] = []
     for release in releases:
         if release.mode != Release.Mode.CELL_KEY or not release.content:
             continue
@@ -81,7 +81,7 @@ def _earlier_for_attack(
 @dataclass(frozen=True)
 class BuiltPerturbed:
     perturbed: PerturbedRelease
-    attack: PerturbationAudit
+    attack: PerturbationRecovery
     run: LinkageRun
     earlier_ids: list[int]
 
@@ -121,7 +121,7 @@ def build(
             progress(len(specs) + done, len(specs) + total, f"attack: cell {done}/{total}")
 
     try:
-        attack = audit_perturbed(
+        attack = attack_perturbed(
             perturbed.true.tables,
             perturbed.published,
             perturbed.ptable.origins,

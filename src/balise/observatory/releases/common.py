@@ -10,8 +10,7 @@ from typing import Any, Final
 
 from django.utils import timezone
 
-from balise.disclosure import DEFAULT_THRESHOLD, TableSpec, release_from_json
-from balise.disclosure import Release as ProtectedRelease
+from balise.disclosure import DEFAULT_THRESHOLD, ReleaseTables, TableSpec, release_from_json
 from balise.observatory.models import LinkageRun, Release
 from balise.observatory.selectors import children_interval, latest_run
 from balise.observatory.tables import AGE_BANDS, GEOGRAPHIES, TABLE_KEYS, period_rows, table_specs
@@ -117,7 +116,7 @@ def published_releases() -> list[Release]:
     return list(Release.objects.disclosed().order_by("published_at", "pk"))
 
 
-def earlier_protected(releases: Sequence[Release]) -> list[ProtectedRelease]:
+def earlier_protected(releases: Sequence[Release]) -> list[ReleaseTables]:
     """Earlier exact figures an attacker could combine with these. Differentially private
     releases publish noisy counts, which give no exact equation: their guarantee is the ledger's.
     """

@@ -9,18 +9,18 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from balise.disclosure import (
-    AuditReport,
+    CountTable,
     DisclosureRules,
     InconsistentReleaseError,
-    Table,
-    audit_release,
+    RecoveryReport,
+    ReleaseTables,
+    attack_release,
     build_release,
     primary_suppressions,
     protect_release,
     release_to_json,
     suggest_coarsening,
 )
-from balise.disclosure import Release as ProtectedRelease
 from balise.observatory.models import LinkageRun, Release
 from balise.observatory.releases import common
 from balise.observatory.releases.common import Design, Frozen, Preview, Progress, ReleaseError
@@ -36,15 +36,15 @@ METHOD: Final = (
 
 @dataclass(frozen=True)
 class Built:
-    protected: ProtectedRelease
-    report: AuditReport
+    protected: ReleaseTables
+    report: RecoveryReport
     run: LinkageRun
     earlier_ids: list[int]
 
 
 def tabulate(
     design: Design, rows: Sequence[Mapping[str, Any]], *, run: LinkageRun, status: str
-) -> ProtectedRelease:
+) -> ReleaseTables:
     """The design's tables tabulated from ``rows``, nothing withheld yet."""
     specs = design.specs()
     return build_release(
@@ -63,13 +63,13 @@ def build(design: Design, *, status: str = "draft") -> Built:
     earlier = common.earlier_protected(releases)
     try:
         protected = protect_release(draft, earlier=earlier)
-        report = audit_release(protected, earlier=earlier)
+        report = attack_release(protected, earlier=earlier)
     except InconsistentReleaseError as exc:
         raise common.contradiction(exc) from None
     return Built(protected, report, run, [r.pk for r in releases])
 
 
-def audit_summary(report: AuditReport) -> dict[str, Any]:
+def attack_summary(report: RecoveryReport) -> dict[str, Any]:
     return {
         "passed": report.passed,
         "seconds": round(report.seconds, 2),
@@ -79,18 +79,18 @@ def audit_summary(report: AuditReport) -> dict[str, Any]:
     }
 
 
-def document(protected: ProtectedRelease, report: AuditReport) -> dict[str, Any]:
+def document(protected: ReleaseTables, report: RecoveryReport) -> dict[str, Any]:
     """The JSON contract of a protected release, with the attack's summary."""
     out = release_to_json(protected)
-    out["release"]["audit"] = audit_summary(report)
+    out["release"]["audit"] = attack_summary(report)
     return out
 
 
-def _pattern(protected: ProtectedRelease) -> dict[str, list[list[str]]]:
+def _pattern(protected: ReleaseTables) -> dict[str, list[list[str]]]:
     return {t.name: [list(key) for key in sorted(t.suppressed)] for t in protected.tables}
 
 
-def _cells(table: Table) -> list[dict[str, Any]]:
+def _cells(table: CountTable) -> list[dict[str, Any]]:
     out = []
     for key in table.spec.cell_keys():
         cell: dict[str, Any] = dict(zip(table.spec.dimension_names, key, strict=True))
@@ -141,7 +141,7 @@ def preview(release: Release, *, progress: Progress | None = None) -> Preview:
             }
             for t in built.protected.tables
         ],
-        "audit": audit_summary(built.report),
+        "audit": attack_summary(built.report),
         "suggestions": suggestions,
         "computed_at": common.computed_at(),
     }
@@ -170,25 +170,25 @@ def frozen(
         if any(k not in withheld for k in primary):
             raise ReleaseError("the data changed since the preview: compute it again")
         tables.append(
-            Table(
+            CountTable(
                 spec=t.spec,
                 values=t.values,
                 suppressed={k: primary.get(k, "secondary") for k in withheld},
             )
         )
-    protected = ProtectedRelease(
+    protected = ReleaseTables(
         metadata={**tabulated.metadata, "id": release.pk}, tables=tuple(tables), rules=rules
     )
-    report = audit_release(protected, earlier=common.earlier_protected(releases))
+    report = attack_release(protected, earlier=common.earlier_protected(releases))
     if not report.passed:
         raise ReleaseError("the independent audit found a disclosure: the release stays a draft")
-    protected = ProtectedRelease(
+    protected = ReleaseTables(
         metadata={**protected.metadata, "published_at": published_at},
         tables=protected.tables,
         rules=rules,
     )
     return Frozen(
         document(protected, report),
-        audit_summary(report),
+        attack_summary(report),
         {"withheld": protected.suppressed_count},
     )

@@ -10,7 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from balise.cli.progress import ProgressBar
-from balise.observatory.runs import REFERENCE_CHILDREN, linkage_run
+from balise.observatory.runs import QUALITY_SET_CHILDREN, linkage_run
 from balise.observatory.services import dashboards_warm
 from balise.situations.encodings import EncodingIntegrityError
 
@@ -27,8 +27,8 @@ class Command(BaseCommand):
         run.add_argument(
             "--quality-children",
             type=int,
-            default=REFERENCE_CHILDREN,
-            help="synthetic children in the quality reference set (0 skips the estimate)",
+            default=QUALITY_SET_CHILDREN,
+            help="synthetic children in the synthetic quality set (0 skips the estimate)",
         )
         run.add_argument("--no-progress", action="store_true", help="no progress bar")
         commands.add_parser(
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             if bar:
                 bar.close()
         quality = run.quality
-        figure = f"; reference F1 {quality['f1']:.3f}" if quality.get("f1") is not None else ""
+        figure = f"; quality-set F1 {quality['f1']:.3f}" if quality.get("f1") is not None else ""
         self.stdout.write(
             f"Linkage run {run.pk}: {run.situations} situations, {run.encoded} with an encoding, "
             f"{run.children} children; {run.clusters_kept} cluster ids kept, "

@@ -10,18 +10,18 @@ from hypothesis import strategies as st
 
 from balise.disclosure import (
     MARGIN,
+    CountTable,
     Dimension,
     DisclosureRules,
     InconsistentReleaseError,
-    Release,
-    Table,
+    ReleaseTables,
     TableSpec,
-    audit_release,
+    attack_release,
     build_release,
     build_table,
     protect_release,
 )
-from balise.disclosure.audit import _Attack
+from balise.disclosure.recovery import _Attack
 from balise.disclosure.types import CellKey, Row, SuppressionReason
 from tests.disclosure.helpers import SEX, rows_from_counts
 
@@ -34,12 +34,12 @@ def _release(
     suppressed: dict[CellKey, SuppressionReason],
     counts: dict[tuple[str, str], int] = COUNTS,
     rules: DisclosureRules = RULES,
-) -> Release:
+) -> ReleaseTables:
     rows = rows_from_counts(counts, ("arrondissement", "sex"))
     table = build_table(TableSpec("t", "situations", (TWO, SEX)), rows)
-    return Release(
+    return ReleaseTables(
         metadata={"id": "r"},
-        tables=(Table(spec=table.spec, values=table.values, suppressed=suppressed),),
+        tables=(CountTable(spec=table.spec, values=table.values, suppressed=suppressed),),
         rules=rules,
     )
 
@@ -49,7 +49,7 @@ def test_it_computes_exact_intervals_of_a_withheld_rectangle() -> None:
         {("a", "F"): "threshold", ("a", "M"): "secondary", ("b", "F"): "secondary",
          ("b", "M"): "secondary"}
     )  # fmt: skip
-    report = audit_release(release)
+    report = attack_release(release)
     intervals = {c.key: (c.lower, c.upper) for c in report.cells}
     # Row a adds to 23, column F to 18, the table to 68: aF in [0, 18], the rest follows.
     assert intervals == {
@@ -64,7 +64,7 @@ def test_it_computes_exact_intervals_of_a_withheld_rectangle() -> None:
 
 
 def test_it_fails_a_cell_recovered_from_its_margins() -> None:
-    report = audit_release(_release({("a", "F"): "threshold"}))
+    report = attack_release(_release({("a", "F"): "threshold"}))
     assert not report.passed
     (cell,) = report.failures
     assert cell.key == ("a", "F")
@@ -78,7 +78,7 @@ def test_it_reports_an_unbounded_interval_when_totals_are_withheld() -> None:
         ("a", "F"): "threshold", ("a", MARGIN): "secondary", ("b", "F"): "secondary",
         (MARGIN, "F"): "secondary", ("b", MARGIN): "secondary", (MARGIN, MARGIN): "secondary",
     }  # fmt: skip
-    report = audit_release(_release(suppressed, counts))
+    report = attack_release(_release(suppressed, counts))
     a_f = next(c for c in report.cells if c.key == ("a", "F"))
     assert a_f.lower == 0
     assert a_f.upper == math.inf
@@ -88,7 +88,7 @@ def test_it_reports_an_unbounded_interval_when_totals_are_withheld() -> None:
 def test_it_reports_a_bound_forced_by_an_earlier_release_as_prior() -> None:
     earlier = _release({})  # an old release published everything, aF = 3 included
     current = _release({("a", "F"): "threshold"})
-    report = audit_release(current, earlier=[earlier])
+    report = attack_release(current, earlier=[earlier])
     (cell,) = report.cells
     assert (cell.lower, cell.upper) == (3, 3)
     assert cell.passed
@@ -99,13 +99,13 @@ def test_it_refuses_data_that_contradict_an_earlier_release() -> None:
     earlier = _release({}, {**COUNTS, ("b", "M"): 31})
     current = _release({("a", "F"): "threshold"})
     with pytest.raises(InconsistentReleaseError):
-        audit_release(current, earlier=[earlier])
+        attack_release(current, earlier=[earlier])
 
 
 def test_it_fails_a_provable_class_disclosure() -> None:
     counts = {("a", "F"): 12, ("a", "M"): 0, ("b", "F"): 15, ("b", "M"): 30}
     rules = DisclosureRules()
-    report = audit_release(_release({("a", "F"): "class"}, counts, rules))
+    report = attack_release(_release({("a", "F"): "class"}, counts, rules))
     assert not report.passed
     check = next(c for c in report.class_checks if c.cell == {"arrondissement": "a", "sex": "F"})
     assert check.margin == {"arrondissement": "a", "sex": MARGIN}
@@ -120,13 +120,13 @@ def test_it_passes_a_class_disclosure_hidden_by_complementary_cells() -> None:
         ("b", "M"): "secondary",
     }  # fmt: skip
     rules = DisclosureRules(class_dimensions=frozenset({"sex"}))
-    report = audit_release(_release(suppressed, counts, rules))
+    report = attack_release(_release(suppressed, counts, rules))
     assert report.passed
     assert {c.others_upper for c in report.class_checks} == {12}
 
 
 def test_it_reports_in_json() -> None:
-    report = audit_release(_release({("a", "F"): "threshold"}))
+    report = attack_release(_release({("a", "F"): "threshold"}))
     data = report.to_json()
     assert data["passed"] is False
     assert data["cells"][0]["interval"] == [3, 3]
@@ -141,9 +141,9 @@ def test_it_refuses_a_release_too_fine_to_attack_exactly() -> None:
         build_table(TableSpec(f"{a.name}{b.name}", "situations", (a, b)), [])
         for a, b in ((x, y), (y, z), (x, z))
     )
-    release = Release(metadata={}, tables=tables)
+    release = ReleaseTables(metadata={}, tables=tables)
     with pytest.raises(ValueError, match="finest cells"):
-        audit_release(release)
+        attack_release(release)
     with pytest.raises(ValueError, match="finest cells"):
         protect_release(release)
 
@@ -152,12 +152,12 @@ def test_it_excuses_only_the_bound_that_earlier_releases_force() -> None:
     counts = {("a", "F"): 8, ("a", "M"): 1, ("b", "F"): 15, ("b", "M"): 5}
     earlier_rows = rows_from_counts(counts, ("arrondissement", "sex"))
     old = build_table(TableSpec("by_arrondissement", "situations", (TWO,)), earlier_rows)
-    earlier = Release(metadata={"id": "old"}, tables=(old,))  # published a = 9, b = 20
+    earlier = ReleaseTables(metadata={"id": "old"}, tables=(old,))  # published a = 9, b = 20
     suppressed: dict[CellKey, SuppressionReason] = {
         ("a", "F"): "threshold", ("a", "M"): "threshold", ("b", "F"): "secondary",
         ("b", "M"): "threshold",
     }  # fmt: skip
-    report = audit_release(_release(suppressed, counts), earlier=[earlier])
+    report = attack_release(_release(suppressed, counts), earlier=[earlier])
     a_f = next(c for c in report.cells if c.key == ("a", "F"))
     # Column F (23) and row b (20) give aF >= 3, enough below 8; the old release's row a (9)
     # caps it at 9 < 13, which withholding more now cannot change.

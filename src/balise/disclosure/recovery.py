@@ -1,4 +1,5 @@
-"""The independent audit: attack a release with everything published so far.
+"""The independent recovery attack: try to recover every protected cell of a release from
+everything published so far.
 
 It does not reuse the suppression engine. It writes every published cell of the release and of
 earlier releases as a sum of finest cells, adds non-negativity and integrality, and asks an
@@ -27,33 +28,33 @@ from scipy.sparse import csr_array
 
 from balise.disclosure.model import (
     DEFAULT_THRESHOLD,
+    CountTable,
     DisclosureRules,
     InconsistentReleaseError,
-    Release,
-    Table,
+    ReleaseTables,
     TableSpec,
 )
 from balise.disclosure.types import MARGIN, CellKey, JSONObject, SuppressionReason
 
 __all__ = [
-    "AuditReport",
-    "CellAudit",
-    "ClassAudit",
-    "PerturbationAudit",
-    "PerturbedCellAudit",
-    "audit_perturbed",
-    "audit_release",
+    "CellRecovery",
+    "ClassRecovery",
+    "PerturbationRecovery",
+    "PerturbedCellRecovery",
+    "RecoveryReport",
+    "attack_perturbed",
+    "attack_release",
 ]
 
 FloatArray = npt.NDArray[np.float64]
-#: The audit refuses releases whose finest cross-classification is larger than this.
-AUDIT_MAX_FINEST_CELLS = 200_000
+#: The recovery attack refuses releases whose finest cross-classification is larger than this.
+RECOVERY_MAX_FINEST_CELLS = 200_000
 _ELSEWHERE = object()  # any code of a scope-only variable that no scope lists
 BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True)
-class CellAudit:
+class CellRecovery:
     """What an attacker can learn about one withheld cell."""
 
     table: str
@@ -82,7 +83,7 @@ class CellAudit:
 
 
 @dataclass(frozen=True)
-class ClassAudit:
+class ClassRecovery:
     """Whether an attacker can prove that everyone in a margin shares one category."""
 
     table: str
@@ -107,17 +108,17 @@ class ClassAudit:
 
 
 @dataclass(frozen=True)
-class AuditReport:
+class RecoveryReport:
     """Per withheld cell and per class-disclosure line: interval, verdict and reason."""
 
     passed: bool
-    cells: tuple[CellAudit, ...]
-    class_checks: tuple[ClassAudit, ...]
+    cells: tuple[CellRecovery, ...]
+    class_checks: tuple[ClassRecovery, ...]
     seconds: float
 
     @property
-    def failures(self) -> list[CellAudit | ClassAudit]:
-        everything: list[CellAudit | ClassAudit] = [*self.cells, *self.class_checks]
+    def failures(self) -> list[CellRecovery | ClassRecovery]:
+        everything: list[CellRecovery | ClassRecovery] = [*self.cells, *self.class_checks]
         return [c for c in everything if not c.passed]
 
     def to_json(self) -> JSONObject:
@@ -134,8 +135,8 @@ class _Attack:
 
     def __init__(
         self,
-        current: Sequence[Table],
-        earlier: Sequence[Table],
+        current: Sequence[CountTable],
+        earlier: Sequence[CountTable],
         time_limit: float,
         *,
         decompose: bool = True,
@@ -222,10 +223,10 @@ class _Attack:
         ]
         self.block_starts = list(np.cumsum([0, *self.block_sizes[:-1]]))
         self.full_size = sum(self.block_sizes)
-        if self.full_size > AUDIT_MAX_FINEST_CELLS:
+        if self.full_size > RECOVERY_MAX_FINEST_CELLS:
             raise ValueError(
                 f"the release spans {self.full_size} finest cells (audit limit "
-                f"{AUDIT_MAX_FINEST_CELLS}); use coarser dimensions or fewer variables"
+                f"{RECOVERY_MAX_FINEST_CELLS}); use coarser dimensions or fewer variables"
             )
 
     def _links(self) -> list[FloatArray]:
@@ -242,7 +243,7 @@ class _Attack:
                 out.append(row)
         return out
 
-    def cell(self, table: Table, key: CellKey) -> FloatArray:
+    def cell(self, table: CountTable, key: CellKey) -> FloatArray:
         """The (merged) finest cells a cell of this release adds up, as a 0/1 vector."""
         return self.rows[(table.name, key)][self.columns].astype(np.float64)
 
@@ -388,7 +389,7 @@ def _partitions(specs: Sequence[TableSpec]) -> dict[str, list[list[object]]]:
     return out
 
 
-def _concentrations(table: Table, rules: DisclosureRules) -> list[tuple[CellKey, CellKey]]:
+def _concentrations(table: CountTable, rules: DisclosureRules) -> list[tuple[CellKey, CellKey]]:
     """Lines where one code under a margin or parent holds its whole non-zero count."""
     pairs: list[tuple[CellKey, CellKey]] = []
     if not rules.class_disclosure:
@@ -421,18 +422,18 @@ def _requirement(
     return None, None
 
 
-def audit_release(
-    release: Release,
+def attack_release(
+    release: ReleaseTables,
     *,
-    earlier: Sequence[Release] = (),
+    earlier: Sequence[ReleaseTables] = (),
     rules: DisclosureRules | None = None,
     time_limit: float = 20.0,
-) -> AuditReport:
+) -> RecoveryReport:
     """Compute the feasible interval of every withheld cell and judge the release."""
     started = time.perf_counter()
     rules = rules or release.rules
-    cells: list[CellAudit] = []
-    checks: list[ClassAudit] = []
+    cells: list[CellRecovery] = []
+    checks: list[ClassRecovery] = []
     for unit in ("children", "situations"):
         current = [t for t in release.tables if t.spec.unit == unit]
         if not current:
@@ -446,11 +447,11 @@ def audit_release(
         attack = _Attack(current, previous, time_limit)
         for table in current:
             for key, reason in table.suppressed.items():
-                cells.append(_audit_cell(attack, table, key, reason, rules))
+                cells.append(_recover_cell(attack, table, key, reason, rules))
             for cell, margin in _concentrations(table, rules):
-                checks.append(_audit_class(attack, table, cell, margin))
+                checks.append(_recover_class(attack, table, cell, margin))
     passed = all(c.passed for c in cells) and all(c.passed for c in checks)
-    return AuditReport(
+    return RecoveryReport(
         passed=passed,
         cells=tuple(cells),
         class_checks=tuple(checks),
@@ -458,9 +459,13 @@ def audit_release(
     )
 
 
-def _audit_cell(
-    attack: _Attack, table: Table, key: CellKey, reason: SuppressionReason, rules: DisclosureRules
-) -> CellAudit:
+def _recover_cell(
+    attack: _Attack,
+    table: CountTable,
+    key: CellKey,
+    reason: SuppressionReason,
+    rules: DisclosureRules,
+) -> CellRecovery:
     expr = attack.cell(table, key)
     true_value = table.true_value(key)
     lower = attack.extreme(expr, maximise=False, prior_only=False)
@@ -489,7 +494,7 @@ def _audit_cell(
         note = f"prior: earlier releases already allow no more ({text})"
     else:
         note = text
-    return CellAudit(
+    return CellRecovery(
         table=table.name,
         key=key,
         cell=table.cell_dict(key),
@@ -504,7 +509,9 @@ def _audit_cell(
     )
 
 
-def _audit_class(attack: _Attack, table: Table, cell: CellKey, margin: CellKey) -> ClassAudit:
+def _recover_class(
+    attack: _Attack, table: CountTable, cell: CellKey, margin: CellKey
+) -> ClassRecovery:
     expr = attack.cell(table, margin) - attack.cell(table, cell)
     others = attack.extreme(expr, maximise=True, prior_only=False)
     passed = others >= 1
@@ -512,7 +519,7 @@ def _audit_class(attack: _Attack, table: Table, cell: CellKey, margin: CellKey) 
     if not passed and attack.extreme(expr, maximise=True, prior_only=True) == others:
         passed = True
         note = "prior: earlier releases already showed this concentration"
-    return ClassAudit(
+    return ClassRecovery(
         table=table.name,
         key=margin,
         cell=table.cell_dict(cell),
@@ -528,7 +535,7 @@ def _audit_class(attack: _Attack, table: Table, cell: CellKey, margin: CellKey) 
 
 
 @dataclass(frozen=True)
-class PerturbedCellAudit:
+class PerturbedCellRecovery:
     """Whether an attacker can recover one perturbed cell's true value exactly."""
 
     table: str
@@ -549,24 +556,24 @@ class PerturbedCellAudit:
 
 
 @dataclass(frozen=True)
-class PerturbationAudit:
+class PerturbationRecovery:
     """The attack on a perturbed release: which true values everything published pins down.
 
     ``passed`` when no *protected* value (a count from 1 to ``threshold - 1``, what suppression
     would withhold) is recovered exactly.
     """
 
-    cells: tuple[PerturbedCellAudit, ...]
+    cells: tuple[PerturbedCellRecovery, ...]
     threshold: int
     seconds: float
     solver_calls: int
 
     @property
-    def recovered(self) -> list[PerturbedCellAudit]:
+    def recovered(self) -> list[PerturbedCellRecovery]:
         return [c for c in self.cells if c.recovered]
 
     @property
-    def protected_recovered(self) -> list[PerturbedCellAudit]:
+    def protected_recovered(self) -> list[PerturbedCellRecovery]:
         return [c for c in self.recovered if 1 <= c.true_value < self.threshold]
 
     @property
@@ -589,17 +596,17 @@ class PerturbationAudit:
         }
 
 
-def audit_perturbed(
-    tables: Sequence[Table],
+def attack_perturbed(
+    tables: Sequence[CountTable],
     published: Mapping[str, Mapping[CellKey, int]],
     origins: Callable[[int], tuple[int, int]],
     *,
-    earlier: Sequence[Release] = (),
-    earlier_perturbed: Sequence[tuple[Release, Callable[[int], tuple[int, int]]]] = (),
+    earlier: Sequence[ReleaseTables] = (),
+    earlier_perturbed: Sequence[tuple[ReleaseTables, Callable[[int], tuple[int, int]]]] = (),
     threshold: int = DEFAULT_THRESHOLD,
     time_limit: float = 20.0,
     progress: Callable[[int, int, str], None] | None = None,
-) -> PerturbationAudit:
+) -> PerturbationRecovery:
     """Try to recover every true value of ``tables`` exactly from everything published.
 
     The attacker knows the ptable (``origins(v)``: the true counts that can be published as
@@ -610,7 +617,7 @@ def audit_perturbed(
     Each solved table is kept, so most cells are settled by two tables that differ on them.
     """
     started = time.perf_counter()
-    out: list[PerturbedCellAudit] = []
+    out: list[PerturbedCellRecovery] = []
     calls = 0
     done = 0
     total = sum(len(t.values) for t in tables)
@@ -618,14 +625,14 @@ def audit_perturbed(
         current = [t for t in tables if t.spec.unit == unit]
         if not current:
             continue
-        bounded: list[tuple[Table, Mapping[CellKey, int], Callable[[int], tuple[int, int]]]] = [
-            (t, published[t.name], origins) for t in current
-        ]
+        bounded: list[
+            tuple[CountTable, Mapping[CellKey, int], Callable[[int], tuple[int, int]]]
+        ] = [(t, published[t.name], origins) for t in current]
         for index, (release, their_origins) in enumerate(earlier_perturbed):
             for table in release.tables:
                 if table.spec.unit != unit:
                     continue
-                renamed = Table(
+                renamed = CountTable(
                     spec=TableSpec(
                         name=f"earlier-{index}/{table.name}",
                         unit=table.spec.unit,
@@ -639,7 +646,7 @@ def audit_perturbed(
                 }
                 bounded.append((renamed, values, their_origins))
         hidden = [
-            Table(spec=t.spec, values=t.values, suppressed=dict.fromkeys(t.values, "unknown"))
+            CountTable(spec=t.spec, values=t.values, suppressed=dict.fromkeys(t.values, "unknown"))
             for t, _values, _origins in bounded
         ]
         exact = [
@@ -666,7 +673,7 @@ def audit_perturbed(
                 expr = attack.cell(table, key)
                 recovered = solver.determined(expr)
                 out.append(
-                    PerturbedCellAudit(
+                    PerturbedCellRecovery(
                         table=table.name,
                         key=key,
                         cell=table.cell_dict(key),
@@ -678,7 +685,7 @@ def audit_perturbed(
         calls += solver.calls
     if progress is not None:
         progress(total, total, "attack")
-    return PerturbationAudit(
+    return PerturbationRecovery(
         cells=tuple(out),
         threshold=threshold,
         seconds=time.perf_counter() - started,
@@ -737,7 +744,7 @@ class _BoundedAttack:
         """Whether every integer table within the bounds gives ``expr`` the same value.
 
         After a time limit the incumbent is used: it can only make a cell look determined
-        when it is not (the audit errs on the attacker's side).
+        when it is not (the attack errs on the attacker's side).
         """
         seen = {round(float(expr @ x)) for x in self.pool}
         if len(seen) > 1:

@@ -297,7 +297,10 @@ BALISE_JOBS_SYNC = env_bool("BALISE_JOBS_SYNC", False)
 # Jobs run at once in one web process (the "thread" runner); further jobs wait in its queue.
 BALISE_JOBS_THREADS = env_int("BALISE_JOBS_THREADS", 2)
 # Called by `balise jobs work` at every poll, besides queued jobs: the outbox's due retries.
-BALISE_JOBS_PERIODIC = ("balise.mail.services.deliver_due",)
+BALISE_JOBS_PERIODIC = (
+    "balise.mail.services.deliver_due",
+    "balise.training.services.run_tick",  # offers that expire, reminders (once a minute)
+)
 # The mail outbox (balise.mail): messages sent a minute at most (0: no limit; SMTP providers
 # throttle bulk senders), and delivery at once instead of on the runner (the test suite).
 BALISE_MAIL_RATE_PER_MINUTE = env_int("BALISE_MAIL_RATE_PER_MINUTE", 120)
@@ -319,6 +322,17 @@ BALISE_DP_EPSILON_BUDGET = float(env_str("BALISE_DP_EPSILON_BUDGET", "5"))
 # the database, under generated names; an upload above the size limit is refused.
 BALISE_PUBLICATIONS_DIR = Path(env_str("BALISE_PUBLICATIONS_DIR", str(VAR_DIR / "publications")))
 BALISE_PUBLICATION_MAX_BYTES = env_int("BALISE_PUBLICATION_MAX_BYTES", 30 * 1024 * 1024)
+
+# Trainings (balise.training, docs/trainings.md). Links in mails (sent by the jobs runner, with
+# no request at hand) start with BALISE_SITE_URL. Participants' personal data is erased this many
+# months after their session ended (`balise trainings purge`); reminders go this many hours before
+# a session; the public forms accept so many registrations an hour per client address and per
+# email address.
+BALISE_SITE_URL = env_str("BALISE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+BALISE_TRAINING_RETENTION_MONTHS = env_int("BALISE_TRAINING_RETENTION_MONTHS", 24)
+BALISE_TRAINING_REMINDER_HOURS = env_int("BALISE_TRAINING_REMINDER_HOURS", 48)
+BALISE_TRAINING_PER_IP_HOUR = env_int("BALISE_TRAINING_PER_IP_HOUR", 20)
+BALISE_TRAINING_PER_EMAIL_HOUR = env_int("BALISE_TRAINING_PER_EMAIL_HOUR", 3)
 
 LOGGING = {
     "version": 1,

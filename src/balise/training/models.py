@@ -95,7 +95,6 @@ class Session(models.Model):
     # Arrival counter: each confirmed registration takes the next number under the row lock, so
     # the waitlist order is the order in which people confirmed, never a clock's tie-break.
     arrivals = models.PositiveIntegerField(default=0)
-    evaluations_sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = SessionQuerySet.as_manager()
@@ -171,6 +170,9 @@ class Registration(models.Model):
     offer_expires_at = models.DateTimeField(_("offer expires at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     evaluation_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the person's data was erased (on request or by the retention purge): names,
+    # contact details, free answers are blanked; status, sector and session stay for the figures.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
     # Bound into every signed link: a link stops working when the registration is erased.
     secret = models.CharField(max_length=32, default=_new_secret, editable=False)
 

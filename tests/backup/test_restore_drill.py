@@ -19,7 +19,13 @@ from django.db import connection
 
 from balise.accounts.models import Authenticator
 from balise.audit.services import chain_head
-from balise.backup.services import MANIFEST, BackupError, backup_create, backup_restore
+from balise.backup.services import (
+    FILE_ROOTS,
+    MANIFEST,
+    BackupError,
+    backup_create,
+    backup_restore,
+)
 from balise.situations.models import Situation
 from balise.situations.services import situation_note
 from tests.accounts.helpers import authenticator
@@ -65,12 +71,17 @@ def media(settings: LazySettings, tmp_path: Path) -> Path:
     upload = settings.MEDIA_ROOT / "imports" / "2026" / "file.csv"
     upload.parent.mkdir(parents=True)
     upload.write_bytes(b"record_id,balise_encoding\n1,AAAA\n")
+    settings.BALISE_PUBLICATIONS_DIR = tmp_path / "publications"
+    pdf = settings.BALISE_PUBLICATIONS_DIR / "ab" / "0f3c.pdf"
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(b"%PDF-1.7 a publication")
     return Path(settings.MEDIA_ROOT)
 
 
 def _wipe(media: Path) -> None:
     call_command("flush", "--no-input", verbosity=0)  # Balise's flush lifts the audit triggers
     shutil.rmtree(media)
+    shutil.rmtree(media.with_name("publications"))
     assert not Situation.objects.exists()
 
 
@@ -101,6 +112,18 @@ def test_it_restores_everything_after_the_data_is_wiped(
     assert Situation.objects.count() == 2
     assert Authenticator.objects.get(user=personas.recorder_a).bin_key
     assert (media / "imports" / "2026" / "file.csv").read_bytes().startswith(b"record_id")
+    assert (media.with_name("publications") / "ab" / "0f3c.pdf").read_bytes().startswith(b"%PDF")
+    assert "2 files" in out.getvalue()
+
+
+def test_it_backs_up_every_folder_of_files_the_settings_name(settings: LazySettings) -> None:
+    # A new folder of files outside the database (a BALISE_*_DIR setting) must join the backup.
+    folders = {
+        name
+        for name in dir(settings)
+        if name.startswith("BALISE_") and name.endswith("_DIR") and name != "BALISE_VAR_DIR"
+    }
+    assert folders <= set(FILE_ROOTS.values()), "add it to balise.backup.services.FILE_ROOTS"
 
 
 def test_it_keeps_the_keys_out_of_the_backup(

@@ -4,7 +4,7 @@
 
 - ``database.sqlite3`` (SQLite's online backup API: a consistent copy while the app runs) or
   ``database.dump`` (``pg_dump --format=custom`` inside an exported snapshot);
-- ``media/``: the uploaded files (``MEDIA_ROOT``);
+- ``media/``, ``publications/``: the files kept outside the database (``FILE_ROOTS``);
 - ``manifest.json``: SHA-256 and size of every file, the row count of every table and the audit
   chain head, all read in the same snapshot as the copy, and the keys the copy needs.
 
@@ -42,7 +42,8 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 POSTGRES_FILE = "database.dump"
-MEDIA_DIR = "media"
+# Folders of files kept outside the database, by their name in a backup and their setting.
+FILE_ROOTS = {"media": "MEDIA_ROOT", "publications": "BALISE_PUBLICATIONS_DIR"}
 # Settings whose values a restore needs and a backup never holds.
 KEYS = (
     "SECRET_KEY",
@@ -103,6 +104,14 @@ def _head_with(cursor: Any) -> str:
     cursor.execute(f"SELECT seq, hash FROM {table} ORDER BY seq DESC LIMIT 1")  # noqa: S608 - our own table
     row = cursor.fetchone()
     return str(ChainHead(int(row[0]), str(row[1])) if row else ChainHead(0, GENESIS_HASH))
+
+
+def _file_roots() -> dict[str, Path]:
+    return {
+        name: Path(getattr(settings, setting))
+        for name, setting in FILE_ROOTS.items()
+        if getattr(settings, setting, None)
+    }
 
 
 def _files(root: Path) -> Iterator[Path]:
@@ -166,11 +175,11 @@ def backup_create(*, output: Path) -> dict[str, Any]:
         database = POSTGRES_FILE
     else:  # pragma: no cover - Balise runs on these two
         raise BackupError(f"no backup for the {vendor} database")
-    media_root = Path(settings.MEDIA_ROOT)
-    for source in _files(media_root):
-        target = output / MEDIA_DIR / source.relative_to(media_root)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+    for name, root in _file_roots().items():
+        for source in _files(root):
+            target = output / name / source.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
     files = [
         {"path": str(p.relative_to(output)), "bytes": p.stat().st_size, "sha256": sha256_of(p)}
         for p in sorted(output.rglob("*"))
@@ -297,15 +306,15 @@ def backup_restore(*, source: Path) -> RestoreReport:
             ],
             env,
         )
-    media_root = Path(settings.MEDIA_ROOT)
-    if media_root.exists():
-        shutil.rmtree(media_root)
     restored_files = 0
-    for file in _files(source / MEDIA_DIR):
-        target = media_root / file.relative_to(source / MEDIA_DIR)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(file, target)
-        restored_files += 1
+    for name, root in _file_roots().items():
+        if root.exists():
+            shutil.rmtree(root)
+        for file in _files(source / name):
+            target = root / file.relative_to(source / name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(file, target)
+            restored_files += 1
     return _verify(manifest, restored_files)
 
 

@@ -93,7 +93,7 @@ def test_it_runs_the_housekeeping_commands_that_exist() -> None:
     script = _compose()["services"]["housekeeping"]["command"][-1]
     calls = [part.strip() for part in re.split(r";|\bdo\b|\bdone\b", script)]
     balise_calls = [shlex.split(call) for call in calls if call.startswith("balise ")]
-    assert len(balise_calls) == 2
+    assert len(balise_calls) == 3
     for argv in balise_calls:
         _check_balise_command(argv)
 

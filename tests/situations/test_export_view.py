@@ -1,4 +1,5 @@
-"""Exports: the organisation's situations only, import-ready columns, formulas neutralised."""
+"""Exports: the organisation's situations only, readable or with codes, both importing back,
+formulas neutralised."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from openpyxl import load_workbook
 from balise.accounts.models import User
 from balise.audit.models import AuditEvent
 from balise.core.formulas import neutralise_formula
+from balise.situations.columns import READABLE_HEADERS
 from balise.situations.exporting import COLUMNS
+from balise.situations.importing import run_import
 from balise.situations.models import Situation
 from tests.conftest import Personas
 from tests.situations.conftest import RecordSituation
@@ -51,7 +54,9 @@ def test_it_exports_csv_of_the_organisation_only(
     mine = record_situation(personas.recorder_a, note="ne pas exporter")
     _formula_reference(mine)
     record_situation(personas.recorder_b, reference="B-ONLY")
-    response = signed_in(personas.recorder_a).get(reverse("situations:export_csv"))
+    response = signed_in(personas.recorder_a).get(
+        reverse("situations:export_csv") + "?columns=codes"
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     text = response.content.decode("utf-8-sig")
@@ -64,14 +69,16 @@ def test_it_exports_csv_of_the_organisation_only(
     assert "B-ONLY" not in text
     assert "ne pas exporter" not in text
     event = AuditEvent.objects.get(action="situation.export")
-    assert event.details == {"format": "csv", "count": 1}
+    assert event.details == {"format": "csv", "count": 1, "columns": "codes"}
 
 
 def test_it_exports_xlsx_with_formulas_neutralised(
     personas: Personas, signed_in: SignIn, record_situation: RecordSituation
 ) -> None:
     _formula_reference(record_situation(personas.recorder_a))
-    response = signed_in(personas.steward_a).get(reverse("situations:export_xlsx"))
+    response = signed_in(personas.steward_a).get(
+        reverse("situations:export_xlsx") + "?columns=codes"
+    )
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet is not None
@@ -93,3 +100,42 @@ def test_it_applies_the_list_filters_to_the_export(
     text = response.content.decode("utf-8-sig")
     assert "A-1" in text
     assert "A-2" not in text
+
+
+def test_it_exports_readable_headers_and_labels_in_the_readers_language(
+    personas: Personas, signed_in: SignIn, record_situation: RecordSituation
+) -> None:
+    record_situation(personas.recorder_a, reference="A-1", detection_month="2025-03")
+    client = signed_in(personas.recorder_a)
+    client.cookies["balise-language"] = "nl"
+    response = client.get(reverse("situations:export_xlsx"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    header, row = list(sheet.iter_rows(values_only=True))
+    assert list(header) == [READABLE_HEADERS[name]["nl"] for name in COLUMNS]
+    record = dict(zip(header, row, strict=True))
+    assert record["Maand van detectie"] == "03/2025"
+    assert record["Arrondissement"] == "Brussel-Hoofdstad"
+    assert record["Niet begeleid"] == "ja"
+    assert " | " in str(record["Uitbuitingsvormen"])
+    event = AuditEvent.objects.get(action="situation.export")
+    assert event.details["columns"] == "readable"
+
+
+@pytest.mark.parametrize("query", ["", "?columns=codes"])
+@pytest.mark.parametrize("language", ["fr", "nl", "en"])
+def test_it_imports_an_export_back_unchanged(
+    personas: Personas,
+    signed_in: SignIn,
+    record_situation: RecordSituation,
+    query: str,
+    language: str,
+) -> None:
+    record_situation(personas.recorder_a, reference="A-1")
+    record_situation(personas.recorder_a, reference="A-2", unaccompanied=False, places=[])
+    client = signed_in(personas.steward_a)
+    client.cookies["balise-language"] = language
+    content = client.get(reverse("situations:export_csv") + query).content
+    result = run_import(content, actor=personas.steward_a, organisation=personas.org_a, apply=False)
+    assert result["ok"], result["errors"]
+    assert (result["create"], result["update"], result["unchanged"]) == (0, 0, 2)

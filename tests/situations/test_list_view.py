@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 from django.conf import LazySettings
 from django.db import connection
@@ -11,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from balise.accounts.models import User
+from balise.taxonomy.loader import load
 from tests.conftest import Personas
 from tests.situations.conftest import RecordSituation
 
@@ -98,3 +100,25 @@ def test_it_offers_the_import_to_stewards_only(personas: Personas, signed_in: Si
     import_url = reverse("situations_import:upload")
     assert import_url in signed_in(personas.steward_a).get(URL).content.decode()
     assert import_url not in signed_in(personas.recorder_a).get(URL).content.decode()
+
+
+def test_it_offers_age_bands_that_do_not_overlap(personas: Personas, signed_in: SignIn) -> None:
+    response = signed_in(personas.recorder_a).get(URL)
+    offered = [code for code, _label in response.context["filters"]["age_groups"]]
+    bands = sorted(
+        (entry.raw["min"], entry.raw["max"])
+        for entry in load()["age_groups"]
+        if entry.code in offered
+    )
+    assert bands[0][0] == 0
+    assert bands[-1][1] == 17
+    for (_low, high), (next_low, _high) in pairwise(bands):
+        assert next_low == high + 1  # contiguous, no overlap
+
+
+def test_it_still_filters_by_a_band_of_the_other_scheme(
+    personas: Personas, signed_in: SignIn, record_situation: RecordSituation
+) -> None:
+    record_situation(personas.recorder_a, reference="A-3", age_years=3)
+    record_situation(personas.recorder_a, reference="A-15", age_years=15)
+    assert references(signed_in(personas.recorder_a), "age_group=p_0_4") == ["A-3"]

@@ -13,6 +13,8 @@ from balise.situations.models import SituationQuerySet
 from balise.taxonomy.loader import load
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# The age bands the list offers: the finer scheme (under 12, 12-13, 14-15, 16-17).
+LIST_AGE_SCHEME = "fine"
 
 
 @dataclass(frozen=True)
@@ -85,5 +87,11 @@ def filter_form(filters: Filters) -> dict[str, Any]:
         "forms": dictionary["forms"].choices(),
         "statuses": dictionary["statuses"].choices(),
         "genders": dictionary["genders"].choices(),
-        "age_groups": dictionary["age_groups"].choices(),
+        # One scheme of bands, so no two choices overlap; codes of the other scheme in a link
+        # still filter (``parse_filters`` accepts every code).
+        "age_groups": [
+            (entry.code, entry.label())
+            for entry in dictionary["age_groups"]
+            if entry.group == LIST_AGE_SCHEME and not entry.retired
+        ],
     }

@@ -22,6 +22,9 @@ from balise.audit.services import record_not_visible, record_read
 from balise.jobs.models import Job
 from balise.jobs.services import job_enqueue, job_start, kind_of, run_job
 from balise.network.unlock import STORAGE_KEY
+from balise.situations import import_templates as templates
+from balise.situations.columns import READABLE_HEADERS as readable
+from balise.situations.columns import guide
 from balise.situations.importing import (
     HEADER_ALIASES,
     ImportRefused,
@@ -32,6 +35,7 @@ from balise.situations.importing import (
     localised_issues,
 )
 from balise.situations.models import Situation
+from balise.taxonomy.loader import active_language
 
 IMPORT_KIND = kind_of(import_job)
 SHOWN_ERRORS = 500
@@ -155,7 +159,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         "storage_key": STORAGE_KEY,
         "max_mb": settings.BALISE_IMPORT_MAX_BYTES // 1_048_576,
         "max_rows": settings.BALISE_IMPORT_MAX_ROWS,
-        "columns": [(_field_label(name), aliases) for name, aliases in HEADER_ALIASES.items()],
+        "columns": [
+            (_field_label(name), list(dict.fromkeys([*aliases, *readable.get(name, {}).values()])))
+            for name, aliases in HEADER_ALIASES.items()
+        ],
+        "guide": guide(active_language()),
+        "template_languages": [(code, name) for code, name in templates.LANGUAGE_NAMES.items()],
     }
     return render(
         request, "situations/import_upload.html", context, status=422 if form.errors else 200
@@ -231,4 +240,19 @@ def import_template(request: HttpRequest) -> HttpResponse:
     header = ";".join(aliases[0] for aliases in HEADER_ALIASES.values())
     response = HttpResponse(("\ufeff" + header + "\r\n").encode("utf-8"), content_type="text/csv")
     response["Content-Disposition"] = 'attachment; filename="balise-import-template.csv"'
+    return response
+
+
+@require_GET
+@org_role_required(OrgRole.STEWARD)
+def import_template_file(request: HttpRequest, language: str, file_format: str) -> HttpResponse:
+    """A template for a file of names (encoded in the browser), headers in ``language``."""
+    if language not in templates.LANGUAGE_NAMES or file_format not in ("csv", "xlsx"):
+        raise Http404
+    filename = f"balise-import-template-{language}.{file_format}"
+    if file_format == "csv":
+        response = HttpResponse(templates.csv_template(language), content_type="text/csv")
+    else:
+        response = HttpResponse(templates.xlsx_template(language), content_type=templates.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

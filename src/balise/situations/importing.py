@@ -48,6 +48,7 @@ from balise.core.tabular import (  # the shared reader; names re-exported for ca
 from balise.core.tabular import read_table as _read_table
 from balise.jobs.models import Job
 from balise.jobs.services import JobError, ReportProgress, job_handler
+from balise.situations.columns import EXPORT_ONLY, READABLE_HEADERS
 from balise.situations.models import Situation
 from balise.situations.services import (
     SituationRowsError,
@@ -135,7 +136,17 @@ HEADER_ALIASES: Final[Mapping[str, tuple[str, ...]]] = {
 
 _ALIAS_TO_FIELD: Final = {
     alias: name for name, aliases in HEADER_ALIASES.items() for alias in aliases
+} | {
+    fold_header(text): name
+    for name, headers in READABLE_HEADERS.items()
+    if name not in EXPORT_ONLY
+    for text in headers.values()
 }
+# Columns of an export that the server sets itself: read past, so an export imports back.
+_IGNORED_HEADERS: Final = frozenset(
+    set(EXPORT_ONLY)
+    | {fold_header(text) for name in EXPORT_ONLY for text in READABLE_HEADERS[name].values()}
+)
 
 
 def shown_value(value: object, field_name: str | None) -> str:
@@ -219,7 +230,10 @@ def map_columns(
                 )
             )
             continue
-        target = _ALIAS_TO_FIELD.get(fold_header(name))
+        folded = fold_header(name)
+        if folded in _IGNORED_HEADERS:
+            continue
+        target = _ALIAS_TO_FIELD.get(folded)
         if target is None:
             issues.append(
                 _file_issue(

@@ -49,7 +49,7 @@ from balise.situations.validation import (
     SituationValidationError,
     validate_field,
 )
-from balise.taxonomy.loader import load
+from balise.taxonomy.loader import active_language, load
 
 PAGE_SIZE = 25
 
@@ -287,15 +287,17 @@ def _export(request: HttpRequest, kind: str) -> HttpResponse:
     user = request_user(request)
     situations = apply_filters(situations_visible_to(user), parse_filters(request.GET))
     rows = list(situations.order_by("detection_month", "id"))
+    codes = request.GET.get("columns") == "codes"
     record_event(
         "situation.export",
         request=request,
         object_type="situation",
-        details={"format": kind, "count": len(rows)},
+        details={"format": kind, "count": len(rows), "columns": "codes" if codes else "readable"},
     )
+    language = None if codes else active_language()
     if kind == "csv":
-        return exporting.csv_response(rows)
-    return exporting.xlsx_response(rows)
+        return exporting.csv_response(rows, language=language)
+    return exporting.xlsx_response(rows, language=language)
 
 
 @require_GET

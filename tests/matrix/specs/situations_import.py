@@ -47,6 +47,11 @@ def _upload(personas: Personas) -> Mapping[str, Any]:
 SPECS = [
     UrlSpec("situations_import:upload", {"GET": STEWARDS, "POST": STEWARDS}, data=_upload),
     UrlSpec("situations_import:template", {"GET": STEWARDS}),
+    UrlSpec(
+        "situations_import:template_file",
+        {"GET": STEWARDS},
+        kwargs=lambda p: {"language": "nl", "file_format": "xlsx"},
+    ),
     UrlSpec("situations_import:result", {"GET": STEWARDS}, kwargs=_own, other_kwargs=_other),
     UrlSpec("situations_import:confirm", {"POST": STEWARDS}, kwargs=_own, other_kwargs=_other),
     UrlSpec("situations_import:errors_csv", {"GET": STEWARDS}, kwargs=_own, other_kwargs=_other),

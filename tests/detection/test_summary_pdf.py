@@ -74,3 +74,33 @@ def test_it_refuses_bad_answers(client: Client) -> None:
 @pytest.mark.django_db
 def test_it_refuses_get(client: Client) -> None:
     assert client.get(URL).status_code == 405
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "heading", "level"),
+    [
+        ("en", "Immediate danger: call 112 now", "Concern level:"),
+        ("fr", "Danger immédiat : appelez le 112 maintenant", "Niveau d'inquiétude :"),
+        ("nl", "Acuut gevaar: bel nu 112", "Niveau van bezorgdheid:"),
+    ],
+)
+def test_it_puts_112_first_in_the_pdf_for_immediate_danger(
+    client: Client, language: str, heading: str, level: str
+) -> None:
+    response = client.post(
+        URL, {"sign_missing_now": "last_6_months"}, headers={"accept-language": language}
+    )
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    # The call-out comes first: before the level, the answers and the contacts.
+    assert text.index(heading) < text.index(level) < text.index("Child Focus")
+
+
+@pytest.mark.django_db
+def test_it_reminds_of_112_in_the_pdf_at_every_level(client: Client) -> None:
+    response = client.post(URL, {"vulnerabilities": ["in_care"]}, headers={"accept-language": "en"})
+    text = pdf_text(response.content)
+    assert "If the child is in danger right now, call 112" in text
+    assert "Immediate danger: call 112 now" not in text
+    assert text.index("call 112") < text.index("Child Focus")

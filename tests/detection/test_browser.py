@@ -130,3 +130,20 @@ def test_it_shows_112_in_the_first_viewport_for_immediate_danger(
     assert box["y"] + box["height"] <= height
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert_no_serious_axe_violations(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_finds_the_services_of_a_postcode_on_a_phone(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/detection/services/")
+    assert_no_serious_axe_violations(page)
+    page.get_by_label("Code postal").fill("6000")
+    page.get_by_role("button", name="Trouver les services").click()
+    page.get_by_role("link", name="Charleroi").click()
+    expect(page.get_by_role("heading", level=2).first).to_contain_text("Charleroi")
+    expect(page.get_by_text("Service de l'aide à la jeunesse (SAJ) de Charleroi")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert_no_serious_axe_violations(page)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from balise.accounts.access import platform_role_required
 from balise.accounts.models import PlatformRole
+from balise.detection import referral
 from balise.detection.catalogue import Catalogue, load_catalogue
 from balise.detection.forms import RECENCY_CHOICES, SIGN_PREFIX, ChecklistForm, GuidanceForm
 from balise.detection.models import GuidanceKey
@@ -170,6 +171,28 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="balise-detection-summary.pdf"'
     return response
+
+
+@require_GET
+def services(request: HttpRequest) -> HttpResponse:
+    """Where to refer a child: by postcode or arrondissement, from the services data file."""
+    postcode = request.GET.get("postcode", "").strip()[:12]
+    arrondissement = request.GET.get("arrondissement", "").strip()[:5]
+    language = active_language()
+    finding = (
+        referral.find(postcode=postcode, arrondissement=arrondissement, language=language)
+        if postcode or arrondissement
+        else None
+    )
+    context = {
+        "postcode": postcode,
+        "arrondissement": arrondissement,
+        "finding": finding,
+        "arrondissement_groups": referral.arrondissement_choices(language),
+        "sources": referral.sources(),
+    }
+    status = 400 if finding is not None and finding.unknown else 200
+    return render(request, "detection/services.html", context, status=status)
 
 
 @require_GET

@@ -9,6 +9,7 @@ ANSWERS = {"vulnerabilities": ["in_care"], "sign_running_away": "last_6_months"}
 SPECS = [
     UrlSpec("detection:checklist", {"GET": EVERYONE, "POST": EVERYONE}, data=lambda p: ANSWERS),
     UrlSpec("detection:summary_pdf", {"POST": EVERYONE}, data=lambda p: ANSWERS),
+    UrlSpec("detection:services", {"GET": EVERYONE}),
     UrlSpec("detection:guidance_list", {"GET": ADMINS}),
     UrlSpec(
         "detection:guidance_edit",

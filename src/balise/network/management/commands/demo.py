@@ -144,6 +144,10 @@ class Command(BaseCommand):
             )
         self._print(logins, created)
         self._hand_out_secret()
+        from balise.training.demo import add_demo_trainings
+
+        if trainings := add_demo_trainings():
+            self.stdout.write(f"{trainings} demo training sessions added (/trainings/).")
         if options["situations"] < 0 or options["at_least"] < 0:
             raise CommandError("--situations and --at-least take a positive number")
         wanted = options["situations"]

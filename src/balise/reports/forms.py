@@ -108,7 +108,15 @@ class PhotoForm(forms.Form):
 class ReportForm(forms.ModelForm):  # type: ignore[type-arg]  # generic in the stubs only; cleaning only, saved by services
     class Meta:
         model = ActivityReport
-        fields = ["start_year", "end_year", "title_fr", "title_nl", "title_en"]
+        fields = [
+            "start_year",
+            "end_year",
+            "title_fr",
+            "title_nl",
+            "title_en",
+            "publisher_name",
+            "publisher_details",
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -27,6 +27,10 @@ def in_language(obj: Any, prefix: str, language: str | None = None) -> str:
     return ""
 
 
+def period_label(start_year: int, end_year: int) -> str:
+    return str(start_year) if start_year == end_year else f"{start_year}–{end_year}"
+
+
 class Direction(models.TextChoices):
     INCOME = "income", _("Income")
     EXPENSE = "expense", _("Expenses")
@@ -194,6 +198,13 @@ class ActivityReport(models.Model):
     title_fr = models.CharField(_("title (French)"), max_length=200)
     title_nl = models.CharField(_("title (Dutch)"), max_length=200)
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    # The organisation's identity on the cover and in every page's footer.
+    publisher_name = models.CharField(_("published by"), max_length=200, default="")
+    publisher_details = models.TextField(
+        _("publisher's details"),
+        blank=True,
+        help_text=_("Address, enterprise number, website: one per line."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -215,9 +226,11 @@ class ActivityReport(models.Model):
 
     @property
     def period_label(self) -> str:
-        if self.start_year == self.end_year:
-            return str(self.start_year)
-        return f"{self.start_year}–{self.end_year}"
+        return period_label(self.start_year, self.end_year)
+
+    @property
+    def latest_version(self) -> ReportVersion | None:
+        return self.versions.order_by("-number").first()
 
 
 class ReportSection(models.Model):

@@ -8,7 +8,17 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from balise.reports.models import FinanceLine, FinancialYear, TeamMember
+from balise.reports.figures import build_figures
+from balise.reports.models import (
+    ActivityReport,
+    FinanceLine,
+    FinancialYear,
+    ReportPdf,
+    ReportSection,
+    ReportVersion,
+    TeamMember,
+)
+from balise.reports.report_services import report_content
 from tests.conftest import Personas
 from tests.matrix.harness import ADMINS, EDITORS, EVERYONE, UrlSpec
 
@@ -118,4 +128,77 @@ SPECS += [
         kwargs=_member,
         data=lambda p: {"remove": "1"},
     ),
+]
+
+
+def _report(p: Personas) -> dict[str, Any]:
+    report = ActivityReport.objects.create(
+        start_year=2024,
+        end_year=2025,
+        title_fr="Rapport",
+        title_nl="Verslag",
+        publisher_name="ASBL",
+        created_by=p.editor,
+    )
+    return {"pk": report.pk}
+
+
+def _section(p: Personas) -> dict[str, Any]:
+    pk = _report(p)["pk"]
+    section = ReportSection.objects.create(report_id=pk, heading_fr="Intro", heading_nl="Intro")
+    return {"pk": pk, "section_pk": section.pk}
+
+
+def _frozen(p: Personas) -> dict[str, Any]:
+    pk = _report(p)["pk"]
+    report = ActivityReport.objects.get(pk=pk)
+    version = ReportVersion.objects.create(
+        report=report,
+        number=1,
+        content=report_content(report, build_figures(2024, 2025)),
+        content_sha256="0" * 64,
+        frozen_by=p.editor,
+    )
+    ReportPdf.objects.create(version=version, language="fr", content=b"%PDF-1.7")
+    ReportPdf.objects.create(version=version, language="en", content=b"%PDF-1.7")
+    return {"pk": pk}
+
+
+REPORT = {
+    "start_year": "2024",
+    "end_year": "2025",
+    "title_fr": "Rapport",
+    "title_nl": "Verslag",
+    "title_en": "",
+    "publisher_name": "ASBL",
+    "publisher_details": "",
+}
+SECTION = {"order": "10", "heading_fr": "Intro", "heading_nl": "Intro", "body_fr": "Texte"}
+
+SPECS += [
+    UrlSpec("reports:report_list", {"GET": EDITORS, "POST": EDITORS}, data=lambda p: REPORT),
+    UrlSpec(
+        "reports:report_edit",
+        {"GET": EDITORS, "POST": EDITORS},
+        kwargs=_report,
+        data=lambda p: REPORT,
+    ),
+    UrlSpec(
+        "reports:section_new",
+        {"GET": EDITORS, "POST": EDITORS},
+        kwargs=_report,
+        data=lambda p: SECTION,
+    ),
+    UrlSpec(
+        "reports:section_edit",
+        {"GET": EDITORS, "POST": EDITORS},
+        kwargs=_section,
+        data=lambda p: SECTION,
+    ),
+    UrlSpec("reports:section_delete", {"POST": EDITORS}, kwargs=_section),
+    UrlSpec("reports:report_regenerate", {"POST": EDITORS}, kwargs=_report),
+    UrlSpec("reports:report_freeze", {"POST": EDITORS}, kwargs=_report),
+    UrlSpec("reports:public_list", {"GET": EVERYONE}),
+    UrlSpec("reports:public_detail", {"GET": EVERYONE}, kwargs=_frozen),
+    UrlSpec("reports:public_pdf", {"GET": EVERYONE}, kwargs=_frozen),
 ]

@@ -1,6 +1,6 @@
 """A professional registers in a real browser, on a phone's width: the list, the session, the
-form (a refusal first, then a registration), the mail's link and the personal page; axe-core
-finds nothing serious on any of them."""
+form (a refusal first, then a registration), the mail's link and the personal page; an editor
+checks people in on a tablet (htmx). axe-core finds nothing serious on any of these pages."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from balise.training.models import Registration, Status
 from tests.a11y import assert_no_serious_axe_violations
-from tests.training.factories import make_course, make_session
+from tests.conftest import Personas, browser_sign_in
+from tests.training.factories import make_course, make_registration, make_session
 from tests.training.helpers import links_in
 
 
@@ -66,5 +67,37 @@ def test_it_registers_a_professional_without_an_account(
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre inscription")
     expect(page.get_by_text("Inscrit·e", exact=False).first).to_be_visible()
     assert Registration.objects.get().status == Status.REGISTERED
+    _fits(page)
+    assert_no_serious_axe_violations(page)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_it_checks_people_in_on_a_tablet(
+    page: Page, live_server: LiveServer, personas: Personas
+) -> None:
+    starts = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    session = make_session(
+        make_course(),
+        starts,
+        registration_deadline=starts - timedelta(days=2),
+        cancellation_deadline=starts - timedelta(days=1),
+    )
+    person = make_registration(session, 1, Status.REGISTERED, full_name="Zoé Dupont")
+    browser_sign_in(page, live_server, personas.editor)
+    page.set_viewport_size({"width": 768, "height": 1024})
+    page.goto(f"{live_server.url}/trainings/manage/sessions/{session.pk}/check-in/")
+    button = page.get_by_role("button", name="Zoé Dupont", exact=False)
+    assert button.bounding_box()["height"] >= 48  # type: ignore[index]  # visible: a box
+    expect(button).to_have_attribute("aria-pressed", "false")
+    assert_no_serious_axe_violations(page)
+    page.evaluate("window.sameDocument = true")
+    button.click()
+    expect(page.get_by_role("button", name="Zoé Dupont", exact=False)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert page.evaluate("window.sameDocument === true")  # swapped in place by htmx
+    person.refresh_from_db()
+    assert person.status == Status.ATTENDED
     _fits(page)
     assert_no_serious_axe_violations(page)

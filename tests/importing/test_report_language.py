@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import LazySettings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
@@ -72,3 +73,41 @@ def test_it_renders_reading_problems_in_each_language() -> None:
     assert issue.reasons["en"].startswith("Old Excel files (.xls) are not accepted.")
     assert issue.reasons["fr"] != issue.reasons["en"]
     assert issue.reasons["nl"] != issue.reasons["en"]
+
+
+def test_it_shows_the_stage_and_the_error_of_an_import_job_in_the_readers_language(
+    personas: Personas, signed_in: SignIn, settings: LazySettings
+) -> None:
+    settings.BALISE_JOBS_SYNC = False
+    settings.BALISE_JOBS_RUNNER = "worker"
+    settings.BALISE_IMPORT_SYNC_ROWS = 0
+    client = signed_in(personas.steward_a)
+    job = _check(client, "belgian_bom.csv", corpus("belgian_bom.csv"))
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, stage="checking the rows")
+    client.cookies["balise-language"] = "nl"
+    page = client.get(f"/situations/import/{job.pk}/").content.decode()
+    assert "rijen controleren" in page
+    Job.objects.filter(pk=job.pk).update(
+        status=Job.Status.FAILED,
+        error="Only a steward of the organisation can import situations.",
+    )
+    page = client.get(f"/situations/import/{job.pk}/").content.decode()
+    assert "Alleen een beheerder van de organisatie kan situaties importeren." in page
+
+
+def test_it_keeps_the_stages_as_message_ids(personas: Personas) -> None:
+    stages: list[str] = []
+
+    def progress(done: int, total: int | None = None, *, stage: str | None = None) -> None:
+        if stage:
+            stages.append(stage)
+
+    with translation.override("nl"):
+        run_import(
+            corpus("belgian_bom.csv"),
+            actor=personas.steward_a,
+            organisation=personas.org_a,
+            apply=False,
+            progress=progress,
+        )
+    assert stages == ["reading the file", "checking the rows"]

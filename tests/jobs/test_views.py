@@ -83,4 +83,4 @@ def test_it_shows_an_indeterminate_bar_without_a_total(
     page = signed_in(personas.steward_a).get(f"/jobs/{job.pk}/progress/").content.decode()
     assert "<progress aria-label=" in page
     assert "value=" not in page
-    assert "writing" in page
+    assert "enregistrement" in page  # the stage, a message id, in the reader's language (fr)

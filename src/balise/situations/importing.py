@@ -644,20 +644,23 @@ def run_import(
 ) -> dict[str, Any]:
     """Check (and with ``apply`` write) one file; the job result as a JSON-able dict.
 
+    Progress stages and the job's error are English message ids, translated where they are shown
+    (the job may run in a thread of another language than its reader's).
+
     ``channel`` names the way in, in the audit events: "import" (pages) or "cli".
     """
     mode = "apply" if apply else "check"
     if not actor.is_active or not actor.is_steward or actor.organisation_id != organisation.pk:
-        raise JobError(_("Only a steward of the organisation can import situations."))
+        raise JobError(gettext_noop("Only a steward of the organisation can import situations."))
     table: Table | None = None
     check: CheckResult | None = None
     try:
         if progress:
-            progress(0, stage=_("reading the file"))
+            progress(0, stage=gettext_noop("reading the file"))
         table = read_table(content)
         columns = map_columns(table.header, actor=actor, channel=channel)
         if progress:
-            progress(0, len(table.rows), stage=_("checking the rows"))
+            progress(0, len(table.rows), stage=gettext_noop("checking the rows"))
 
         def report(done: int, total: int) -> None:
             if progress:
@@ -670,7 +673,7 @@ def run_import(
             return _result(mode, table, check, [])
         if progress:
             # The write is one transaction: its progress would be invisible to the page anyway.
-            progress(0, 0, stage=_("writing"))
+            progress(0, 0, stage=gettext_noop("writing"))
         counts = apply_plan(
             check.plan, actor=actor, organisation=organisation, columns=columns, channel=channel
         )
@@ -697,7 +700,7 @@ def import_job(job: Job, progress: ReportProgress) -> Mapping[str, Any]:
     """Job handler: params ``{"mode": "check" | "apply"}``, the upload in ``job.payload``."""
     organisation = job.organisation
     if organisation is None or job.owner_id is None:
-        raise JobError(_("Only a steward of the organisation can import situations."))
+        raise JobError(gettext_noop("Only a steward of the organisation can import situations."))
     owner = User.objects.get(pk=job.owner_id)
     return run_import(
         bytes(job.payload),

@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from balise.accounts.models import Organisation, User
 from balise.cli.progress import ProgressBar
-from balise.jobs.services import JobError
+from balise.jobs.services import JobError, ReportProgress
 from balise.situations.importing import ImportRefused, check_size, estimate_rows, run_import
 from balise.situations.services import situations_purge
 
@@ -29,6 +29,15 @@ PROGRESS_MIN_ROWS: Final = 1_000
 EXIT_REFUSED: Final = 1
 EXIT_BAD_FILE: Final = 2
 LANGUAGES: Final = ("en", "fr", "nl")
+
+
+def _translated_stages(bar: ProgressBar) -> ReportProgress:
+    """The bar, with the import's stages (message ids) in the command's language."""
+
+    def report(done: int, total: int | None = None, stage: str | None = None) -> None:
+        bar(done, total, _(stage) if stage else stage)
+
+    return report
 
 
 def error_table(errors: list[dict[str, Any]]) -> str:
@@ -143,11 +152,11 @@ class Command(BaseCommand):
                 actor=actor,
                 organisation=organisation,
                 apply=not options["dry_run"],
-                progress=bar if show else None,
+                progress=_translated_stages(bar) if show else None,
                 channel="cli",
             )
         except JobError as exc:
-            raise CommandError(str(exc), returncode=EXIT_REFUSED) from None
+            raise CommandError(_(str(exc)), returncode=EXIT_REFUSED) from None
         finally:
             bar.close()
         if not result["ok"]:

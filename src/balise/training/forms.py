@@ -261,5 +261,23 @@ class FilterForm(forms.Form):
             field.choices = [everything, *choices]
 
 
+class ParticipantForm(forms.Form):
+    """An editor adds someone from a partner's list."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    study = forms.CharField(label=_("Course of study"), max_length=200, required=False)
+    function = forms.CharField(label=_("Function"), max_length=200, required=False)
+    language = forms.ChoiceField(label=_("Language of mails"), choices=LANGUAGE_CHOICES)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        sector = self.fields["sector"]
+        assert isinstance(sector, forms.ChoiceField)
+        sector.choices = [("", _("— (student or other)")), *sector_choices()]
+
+
 class PersonForm(forms.Form):
     email = forms.EmailField(label=_("Email address of the person"), max_length=254)

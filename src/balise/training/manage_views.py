@@ -24,7 +24,7 @@ from balise.audit.services import record_event, record_read
 from balise.core import exports
 from balise.core.charts import Chart, bar_chart, grouped_bar_chart
 from balise.training import selectors, services
-from balise.training.forms import CourseForm, PersonForm, SessionForm
+from balise.training.forms import CourseForm, ParticipantForm, PersonForm, SessionForm
 from balise.training.models import Registration, Session, Status
 from balise.training.pdf import pdf_response
 from balise.training.views import certificate_pdf
@@ -138,6 +138,28 @@ def session_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "free": max(session.capacity - getattr(session, "taken", 0), 0),
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add someone from a partner's list (or a registration taken by phone)."""
+    session = selectors.session_or_404(pk)
+    form = ParticipantForm(request.POST or None, initial={"language": session.language})
+    if request.method == "POST" and form.is_valid():
+        data = services.RegistrationInput(consent=True, **form.cleaned_data)
+        try:
+            services.registration_add_by_staff(
+                actor=request_user(request), session=session, data=data, request=request
+            )
+        except services.RegistrationRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, _("Participant added."))
+            return redirect("training:session_manage", pk=session.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "session": session, "course": session.course}
+    return render(request, "training/manage/participant_form.html", context, status=status)
 
 
 @require_POST

@@ -419,6 +419,62 @@ def _promote(session: Session, now: datetime) -> int:
 
 # --- editors' actions on registrations -----------------------------------------------------------
 
+# Consent of people an editor adds from a partner's list: collected by the partner, not Balise.
+PARTNER_CONSENT = "partner"
+
+
+@transaction.atomic
+def registration_add_by_staff(
+    *,
+    actor: User,
+    session: Session,
+    data: RegistrationInput,
+    request: HttpRequest | None = None,
+    now: datetime | None = None,
+) -> Registration:
+    """An editor adds a participant from a partner's list (sessions whose registration runs on
+    the partner's page, or people who registered by phone): registered at once, or marked
+    present once the session has started. A place is needed unless the partner runs the
+    registration; the same address twice is refused. Audited; no mail is sent."""
+    now = _now(now)
+    session = _locked(session.pk)
+    if session.cancelled_at is not None:
+        raise RegistrationRefused("closed", _("This session is cancelled."))
+    email = data.email.strip()
+    if session.registrations.filter(email__iexact=email, status__in=ACTIVE).exists():
+        raise RegistrationRefused("duplicate", _("This address is already registered."))
+    if data.sector and data.sector not in vocabulary("sectors").codes():
+        raise RegistrationRefused("sector", _("Choose a sector from the list."))
+    if not session.is_external and _taken(session) >= session.capacity:
+        raise RegistrationRefused("full", _("This session is full."))
+    session.arrivals += 1
+    session.save(update_fields=["arrivals"])
+    registration = Registration.objects.create(
+        session=session,
+        full_name=data.full_name.strip(),
+        email=email,
+        organisation=data.organisation.strip(),
+        sector=data.sector,
+        study=data.study.strip(),
+        function=data.function.strip(),
+        language=data.language,
+        consent_version=PARTNER_CONSENT,
+        consented_at=now,
+        status=Status.ATTENDED if now >= session.starts_at else Status.REGISTERED,
+        arrival=session.arrivals,
+        created_at=now,
+        confirmed_at=now,
+    )
+    _audit(
+        "training.registration_added",
+        registration,
+        actor=actor,
+        request=request,
+        details={"to": str(registration.status)},
+    )
+    return registration
+
+
 TRANSITIONS: dict[str, tuple[tuple[str, ...], Status]] = {
     # action: (statuses it applies to, status it gives)
     "approve": ((Status.AWAITING_APPROVAL,), Status.REGISTERED),

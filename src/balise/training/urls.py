@@ -30,6 +30,11 @@ urlpatterns = [
     path("manage/sessions/<int:pk>/", manage_views.session_manage, name="session_manage"),
     path("manage/sessions/<int:pk>/edit/", manage_views.session_edit, name="session_edit"),
     path("manage/sessions/<int:pk>/cancel/", manage_views.session_cancel, name="session_cancel"),
+    path(
+        "manage/sessions/<int:pk>/participants/new/",
+        manage_views.participant_add,
+        name="participant_add",
+    ),
     path("manage/sessions/<int:pk>/check-in/", manage_views.checkin, name="checkin"),
     path(
         "manage/sessions/<int:pk>/attendance.<str:fmt>",

@@ -141,6 +141,17 @@ SPECS = [
         data=_session_data,
     ),
     UrlSpec("training:session_cancel", {"POST": EDITORS}, kwargs=lambda p: {"pk": _session().pk}),
+    UrlSpec(
+        "training:participant_add",
+        {"GET": EDITORS, "POST": EDITORS},
+        kwargs=lambda p: {"pk": _session().pk},
+        data=lambda p: {
+            "full_name": "Bram Peeters",
+            "email": f"bram{next(_emails)}@example.org",
+            "sector": "police",
+            "language": "nl",
+        },
+    ),
     UrlSpec("training:checkin", {"GET": EDITORS}, kwargs=lambda p: {"pk": _session().pk}),
     UrlSpec(
         "training:attendance_export",

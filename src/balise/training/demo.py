@@ -118,6 +118,11 @@ def add_demo_trainings(*, now: datetime | None = None) -> int:
             offset,
         )
         offset += 14
+        # As if the tick had run then: nobody is mailed again about a demo session.
+        past.registrations.update(
+            reminder_sent_at=past.starts_at - timedelta(days=2),
+            evaluation_sent_at=past.ends_at + timedelta(hours=1),
+        )
         for number, person in enumerate(p for p in people if p.status == Status.ATTENDED):
             if number % 3 == 2:
                 continue  # not everyone answers

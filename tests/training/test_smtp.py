@@ -68,6 +68,8 @@ def test_it_mails_a_confirmation_then_an_invitation(
     text = invitation.get_body(preferencelist=("plain",))
     assert text is not None
     [personal] = LINK.findall(text.get_content())
-    page = client.get(personal, HTTP_ACCEPT_LANGUAGE="nl")
+    page = client.get(personal)  # in the language of the registration, without asking
     assert page.status_code == 200
     assert "Mijn inschrijving annuleren" in page.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"  # type: ignore[attr-defined]
+    assert "Annuler mon inscription" in client.get(personal).content.decode()

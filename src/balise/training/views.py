@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -145,6 +145,14 @@ def registered(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "training/registered.html", _session_context(session))
 
 
+def _speak_their_language(request: HttpRequest, registration: Registration) -> None:
+    """Pages opened from a mail speak the language the person registered in, unless they chose
+    one with the language switcher (its cookie)."""
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(registration.language)
+        request.LANGUAGE_CODE = registration.language
+
+
 def _link_refused(request: HttpRequest, error: LinkInvalid) -> HttpResponse:
     return render(request, "training/link_invalid.html", {"expired": error.expired}, status=400)
 
@@ -162,6 +170,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         registration = read_token(token, Purpose.CONFIRM)
     except LinkInvalid as error:
         return _link_refused(request, error)
+    _speak_their_language(request, registration)
     if request.method == "POST":
         try:
             registration = services.registration_confirm(registration=registration)
@@ -188,6 +197,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         registration = read_token(token, Purpose.MANAGE)
     except LinkInvalid as error:
         return _link_refused(request, error)
+    _speak_their_language(request, registration)
     if request.method == "POST":
         action = MANAGE_ACTIONS.get(request.POST.get("action", ""))
         if action is None:
@@ -250,6 +260,7 @@ def evaluate(request: HttpRequest, token: str) -> HttpResponse:
         registration = read_token(token, Purpose.EVALUATE)
     except LinkInvalid as error:
         return _link_refused(request, error)
+    _speak_their_language(request, registration)
     form = EvaluationForm(request.POST or None)
     context = {"form": form, "registration": registration, **_session_context(registration.session)}
     if request.method == "POST":

@@ -46,6 +46,7 @@ def test_it_creates_a_course_and_a_session(editor: Client) -> None:
     response = editor.post(
         "/trainings/manage/courses/new/",
         {
+            "text_language": "fr",
             "title": "Mineurs non accompagnés",
             "summary": "Le cadre et les signes.",
             "duration_hours": "3.5",

@@ -40,6 +40,7 @@ class CourseForm(CourseFormBase):
     class Meta:
         model = Course
         fields = [
+            "text_language",
             "title",
             "summary",
             "objectives",

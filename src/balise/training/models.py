@@ -1,8 +1,9 @@
 """Courses, their sessions, the people who register, and their evaluations.
 
-A course is written once, in the language its editor chooses; each session is given in one
-language. A session's seats are held by registrations in ``SEAT_HOLDING`` statuses; every change
-of status goes through ``balise.training.services``, which locks the session row first.
+A course is written once, in the language its editor chooses (``text_language``); each session
+is given in one language. A session's seats are held by registrations in ``SEAT_HOLDING``
+statuses; every change of status goes through ``balise.training.services``, which locks the
+session row first.
 """
 
 from __future__ import annotations
@@ -24,6 +25,11 @@ def _new_secret() -> str:
 
 
 class Course(models.Model):
+    # The title, summary and objectives are written once, in this language: pages mark them with
+    # it (lang=...) so that screen readers read them right whatever the interface language.
+    text_language = models.CharField(
+        _("language of the text"), max_length=2, choices=LANGUAGE_CHOICES, default="fr"
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), max_length=4000)
     objectives = models.TextField(_("objectives"), max_length=4000, blank=True)

@@ -91,6 +91,7 @@ def _audit(
 # --- courses and sessions ------------------------------------------------------------------------
 
 COURSE_FIELDS = (
+    "text_language",
     "title",
     "summary",
     "objectives",

@@ -51,6 +51,7 @@ def _register_data(p: Personas) -> dict[str, str]:
 
 def _course_data(p: Personas) -> dict[str, Any]:
     return {
+        "text_language": "fr",
         "title": "Nouvelle formation",
         "summary": "Résumé",
         "duration_hours": "3",

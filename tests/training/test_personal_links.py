@@ -15,7 +15,7 @@ from icalendar import Calendar
 from balise.training import services
 from balise.training.models import Evaluation, Registration, Status
 from balise.training.tokens import Purpose, make_token
-from tests.conftest import Personas
+from tests.conftest import Personas, login_verified
 from tests.training.factories import make_course, make_registration, make_session
 from tests.training.helpers import Clock, register_and_confirm
 
@@ -102,6 +102,23 @@ def test_more_places_go_to_the_waitlist_at_once(personas: Personas) -> None:
     services.session_save(actor=personas.editor, values={"capacity": 2}, session=session)
     waiting.refresh_from_db()
     assert waiting.status == Status.OFFERED
+
+
+def test_it_refuses_fewer_places_than_are_taken(client: Client, personas: Personas) -> None:
+    session = make_session(make_course(), timezone.now() + timedelta(days=10), capacity=2)
+    make_registration(session, 1, Status.REGISTERED)
+    make_registration(session, 2, Status.REGISTERED)
+    login_verified(client, personas.editor)
+    form = client.get(f"/trainings/manage/sessions/{session.pk}/edit/").context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "questions"}
+    for name in ("starts_at", "ends_at", "registration_deadline", "cancellation_deadline"):
+        data[name] = timezone.localtime(data[name]).strftime("%Y-%m-%dT%H:%M")
+    data.update(capacity="1", waitlist_enabled="on", is_published="on")
+    response = client.post(f"/trainings/manage/sessions/{session.pk}/edit/", data)
+    assert response.status_code == 400
+    assert "2 places sont déjà prises" in response.content.decode()
+    session.refresh_from_db()
+    assert session.capacity == 2
 
 
 def test_a_cancelled_session_tells_everyone_with_a_cancelling_calendar(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -89,14 +90,18 @@ def session_edit(
     course = session.course if session is not None else selectors.course_or_404(course_pk or 0)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
-        saved = services.session_save(
-            actor=request_user(request),
-            values={**form.cleaned_data, "course": course},
-            session=session,
-            request=request,
-        )
-        messages.success(request, _("Session saved."))
-        return redirect("training:session_manage", pk=saved.pk)
+        try:
+            saved = services.session_save(
+                actor=request_user(request),
+                values={**form.cleaned_data, "course": course},
+                session=session,
+                request=request,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Session saved."))
+            return redirect("training:session_manage", pk=saved.pk)
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "course": course, "session": session}
     return render(request, "training/manage/session_form.html", context, status=status)

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -166,6 +167,14 @@ def session_save(
         if name in values:
             setattr(session, name, values[name])
     session.full_clean()
+    taken = 0 if creating else _taken(session)
+    if session.capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": _("%(taken)s places are already taken: the capacity cannot be lower.")
+                % {"taken": taken}
+            }
+        )
     session.save()
     record_event(
         "training.session_created" if creating else "training.session_changed",

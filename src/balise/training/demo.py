@@ -4,6 +4,7 @@ to the tables (no mail is queued: the people are fictitious); added once, dates 
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -25,6 +26,10 @@ ORGANISATIONS = {
     "reception": "Fedasil Mouscron",
     "health": "CPVS Gent",
 }
+
+
+def _ascii(name: str) -> str:
+    return unicodedata.normalize("NFKD", name.lower()).encode("ascii", "ignore").decode()
 
 
 def _at(day: datetime, hour: int) -> datetime:
@@ -56,7 +61,7 @@ def _people(session: Session, count: int, statuses: list[str], offset: int) -> l
             Registration(
                 session=session,
                 full_name=f"{first} {last}",
-                email=f"{first.lower()}.{last.lower()}{index}@example.org",
+                email=f"{_ascii(first)}.{_ascii(last)}{index}@example.org",
                 organisation=ORGANISATIONS[sector],
                 sector=sector if index % 9 else "",
                 study="" if index % 9 else "Master en criminologie",

@@ -102,6 +102,8 @@ class SessionForm(SessionFormBase):
             "offer_hold_hours",
             "is_published",
         ]
+        # "Places" alone is translated as a venue ("Lieux") elsewhere in the house.
+        labels = {"capacity": _("Number of places")}
         widgets = {
             "starts_at": DateTimeInput(),
             "ends_at": DateTimeInput(),

@@ -4,8 +4,10 @@ adds the partner's list. And the public list's filters."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -98,3 +100,45 @@ def test_it_filters_the_public_list_in_constant_queries(client: Client) -> None:
     with CaptureQueriesContext(connection) as many:
         client.get("/trainings/")
     assert len(many) == len(few)
+
+
+def _upload(client: Client, session_pk: int, text: str) -> Any:
+    upload = SimpleUploadedFile("liste.csv", text.encode("utf-8"), content_type="text/csv")
+    return client.post(
+        f"/trainings/manage/sessions/{session_pk}/participants/import/", {"file": upload}
+    )
+
+
+def test_it_adds_a_partners_list_all_or_nothing(client: Client, personas: Personas) -> None:
+    login_verified(client, personas.editor)
+    session = make_session(
+        make_course(), timezone.now() - timedelta(days=1), external_registration_url=PARTNER
+    )
+    bad = _upload(
+        client,
+        session.pk,
+        "Nom;Email;Secteur;Langue\nAnne;anne@example.org;Police;fr\n;pas-une-adresse;Pirates;de\n",
+    )
+    assert bad.status_code == 400
+    page = bad.content.decode()
+    for reason in ("Le nom manque.", "Pas une adresse e-mail.", "Pas un secteur", "fr, nl ou en"):
+        assert reason in page
+    assert Registration.objects.count() == 0
+
+    good = _upload(
+        client,
+        session.pk,
+        "Nom;Email;Organisation;Secteur\nAnne;anne@example.org;SAJ;Aide à la jeunesse (SAJ/SPJ)\n"
+        "Bram;bram@example.org;Politie;police\n",
+    )
+    assert good.status_code == 302
+    rows = Registration.objects.order_by("arrival")
+    assert [(r.full_name, r.sector, r.status) for r in rows] == [
+        ("Anne", "youth_aid", Status.ATTENDED),
+        ("Bram", "police", Status.ATTENDED),
+    ]
+    # The same list again: every row is already there, nothing is added twice.
+    again = _upload(client, session.pk, "name,email\nAnne,anne@example.org\n")
+    assert again.status_code == 400
+    assert "déjà inscrite" in again.content.decode()
+    assert Registration.objects.count() == 2

@@ -24,9 +24,11 @@ from balise.accounts.models import PlatformRole
 from balise.audit.services import record_event, record_read
 from balise.core import exports
 from balise.core.charts import Chart, bar_chart, grouped_bar_chart
+from balise.core.tabular import ImportIssue, ImportRefused
 from balise.training import selectors, services
 from balise.training.forms import CourseForm, ParticipantForm, PersonForm, SessionForm
 from balise.training.models import Registration, Session, Status
+from balise.training.partner_list import partner_list_import, read_partner_list
 from balise.training.pdf import pdf_response
 from balise.training.views import certificate_pdf
 
@@ -165,6 +167,35 @@ def participant_add(request: HttpRequest, pk: int) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "session": session, "course": session.course}
     return render(request, "training/manage/participant_form.html", context, status=status)
+
+
+@require_POST
+@editor_required
+def participant_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """A partner's list (CSV or XLSX): every row added, or none and every problem named."""
+    session = selectors.session_or_404(pk)
+    upload = request.FILES.get("file")
+    issues: list[ImportIssue] = []
+    if upload is None:
+        messages.error(request, _("Choose a file."))
+        return redirect("training:participant_add", pk=session.pk)
+    try:
+        rows = read_partner_list(upload.read(), session=session)
+        added = partner_list_import(
+            actor=request_user(request), session=session, rows=rows, request=request
+        )
+    except ImportRefused as refused:
+        issues = refused.issues
+    else:
+        messages.success(request, _("%(n)s participants added.") % {"n": len(added)})
+        return redirect("training:session_manage", pk=session.pk)
+    context = {
+        "form": ParticipantForm(initial={"language": session.language}),
+        "session": session,
+        "course": session.course,
+        "issues": issues,
+    }
+    return render(request, "training/manage/participant_form.html", context, status=400)
 
 
 @require_POST

@@ -35,6 +35,11 @@ urlpatterns = [
         manage_views.participant_add,
         name="participant_add",
     ),
+    path(
+        "manage/sessions/<int:pk>/participants/import/",
+        manage_views.participant_import,
+        name="participant_import",
+    ),
     path("manage/sessions/<int:pk>/check-in/", manage_views.checkin, name="checkin"),
     path(
         "manage/sessions/<int:pk>/attendance.<str:fmt>",

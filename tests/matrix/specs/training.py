@@ -7,6 +7,7 @@ import itertools
 from datetime import timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from balise.training.models import Evaluation, Registration, Session, Status
@@ -151,6 +152,16 @@ SPECS = [
             "email": f"bram{next(_emails)}@example.org",
             "sector": "police",
             "language": "nl",
+        },
+    ),
+    UrlSpec(
+        "training:participant_import",
+        {"POST": EDITORS},
+        kwargs=lambda p: {"pk": _session().pk},
+        data=lambda p: {
+            "file": SimpleUploadedFile(
+                "list.csv", f"name;email\nBram;bram{next(_emails)}@example.org\n".encode()
+            )
         },
     ),
     UrlSpec("training:checkin", {"GET": EDITORS}, kwargs=lambda p: {"pk": _session().pk}),

@@ -142,8 +142,11 @@ def report_content(report: ActivityReport, figures: dict[str, Any]) -> dict[str,
 
 
 @transaction.atomic
-def report_freeze(*, actor: User, report: ActivityReport) -> tuple[ReportVersion, Job]:
-    """Freeze the report as it stands with figures read now, and queue its PDFs."""
+def report_freeze(
+    *, actor: User, report: ActivityReport, start_pdfs: bool = True
+) -> tuple[ReportVersion, Job]:
+    """Freeze the report as it stands with figures read now, and queue its PDFs (started at
+    once, or, with ``start_pdfs=False``, left to ``balise jobs work``)."""
     report = ActivityReport.objects.select_for_update().get(pk=report.pk)
     content = report_content(report, build_figures(report.start_year, report.end_year))
     number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -164,6 +167,10 @@ def report_freeze(*, actor: User, report: ActivityReport) -> tuple[ReportVersion
     from balise.reports.pdf import report_pdf_job
 
     job = job_enqueue(
-        handler=report_pdf_job, owner=actor, params={"version": version.pk}, total=len(LANGUAGES)
+        handler=report_pdf_job,
+        owner=actor,
+        params={"version": version.pk},
+        total=len(LANGUAGES),
+        start=start_pdfs,
     )
     return version, job

@@ -148,6 +148,10 @@ class Command(BaseCommand):
 
         if trainings := add_demo_trainings():
             self.stdout.write(f"{trainings} demo training sessions added (/trainings/).")
+        from balise.reports.demo import add_demo_reports
+
+        for line in add_demo_reports():
+            self.stdout.write(f"Added {line}.")
         if options["situations"] < 0 or options["at_least"] < 0:
             raise CommandError("--situations and --at-least take a positive number")
         wanted = options["situations"]

@@ -72,7 +72,7 @@ def send(
             "manage_url": manage_url(registration),
             "kind": kind,
         }
-        if kind == "confirm":
+        if kind == "confirm" or (kind == "resend" and registration.status == "pending"):
             context["confirm_url"] = confirm_url(registration)
         if kind == "evaluation":
             context["evaluate_url"] = evaluate_url(registration)

@@ -283,8 +283,6 @@ def registration_create(
     if existing is not None:
         existing.session = session
         emails.send(existing, "resend", now=now, once=False)
-        if existing.status == Status.PENDING:
-            emails.send(existing, "confirm", now=now, once=False)
         return RegistrationOutcome(existing, duplicate=True)
     if not session.waitlist_enabled and _taken(session) >= session.capacity:
         raise RegistrationRefused("full", _("This session is full and has no waitlist."))

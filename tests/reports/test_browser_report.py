@@ -14,6 +14,25 @@ from tests.a11y import assert_no_serious_axe_violations
 from tests.conftest import Personas
 from tests.reports.world import build_world
 
+OVERLAPS = """() => {
+  const found = [];
+  let labels = 0;
+  for (const svg of document.querySelectorAll("svg.chart")) {
+    const boxes = [...svg.querySelectorAll("text")].map(
+      t => [t.textContent, t.getBoundingClientRect()]);
+    labels += boxes.length;
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, ra] = boxes[i], [b, rb] = boxes[j];
+        const x = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const y = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (x > 1 && y > 1) found.push(`${a} / ${b}`);
+      }
+    }
+  }
+  return {labels, found};
+}"""
+
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
@@ -45,4 +64,8 @@ def test_it_reads_well_on_a_phone_and_passes_axe(
     assert charts.count() >= 5
     expect(page.get_by_role("table", name="Données : Recettes par source")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # No two labels of a chart overlap at this width (the viewBox scales text and shapes alike).
+    overlaps = page.evaluate(OVERLAPS)
+    assert overlaps["labels"] > 50  # the check saw the charts' labels
+    assert overlaps["found"] == [], overlaps["found"]
     assert_no_serious_axe_violations(page)

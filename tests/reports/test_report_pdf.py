@@ -88,6 +88,18 @@ def test_it_draws_a_tagged_numbered_pdf_per_language(
     assert str(reader.root_object["/Lang"]) == "fr"
     assert reader.metadata is not None
     assert reader.metadata.title == "Rapport d'activité 2023–2025 — 2023–2025"
+    # The report is listed in the publications catalogue, kind "activity report", in 3 languages.
+    world.report.refresh_from_db()
+    publication = world.report.publication
+    assert publication is not None
+    assert publication.kind == "activity_report"
+    assert publication.is_published
+    assert sorted(publication.versions.values_list("language", "title")) == [
+        ("en", "Activity report 2023–2025"),
+        ("fr", "Rapport d'activité 2023–2025"),
+        ("nl", "Activiteitenverslag 2023–2025"),
+    ]
+    assert job.result["publication"] == publication.pk
     # The public page links its PDF.
     page = Client().get(reverse("reports:public_detail", args=[world.report.pk]))
     assert reverse("reports:public_pdf", args=[world.report.pk]) in page.content.decode()

@@ -209,6 +209,14 @@ class ActivityReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Its entry in the publications catalogue (kind "activity report"), made with its first PDFs.
+    publication = models.OneToOneField(
+        "publications.Publication",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # The figures as last previewed: regenerating shows what changed since.
     draft_figures = models.JSONField(default=dict, blank=True)
     draft_figures_at = models.DateTimeField(null=True, blank=True)

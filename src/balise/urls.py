@@ -21,6 +21,7 @@ urlpatterns = [
     path("statistics/", include("balise.observatory.public_urls")),
     path("publications/", include("balise.publications.urls")),
     path("trainings/", include("balise.training.urls")),
+    path("newsletter/", include("balise.publications.newsletter_urls")),
     path("api/", include("balise.api.urls")),  # token pages, docs, /api/v1/ index
     path("api/v1/", api.urls),
     path("", include("balise.reports.urls")),

@@ -25,6 +25,7 @@ server-side commands (need the Balise server settings and database), for example
   balise audit head | export --output FILE  the chain head to keep elsewhere; a copy
   balise situations import|purge          a steward's bulk import; the retention purge
   balise jobs work                        run queued background jobs
+  balise newsletter bounces --mbox FILE   suppress hard-bounced newsletter addresses (DSNs)
   balise backup create --output DIR | restore DIR --yes   database + files, never keys
   balise help                             list every server-side command
 """

@@ -205,3 +205,40 @@ def newsletter_reach(*, start: date, end: date) -> NewsletterReach:
         issues_sent=len(issues),
         mails_delivered=delivered,
     )
+
+
+@dataclass(frozen=True)
+class SubscriberCounts:
+    """Confirmed subscribers now per language; confirmations per month and language."""
+
+    by_language: tuple[tuple[str, int], ...]
+    total: int
+    by_month: tuple[tuple[str, tuple[int, ...]], ...]  # ("YYYY-MM", counts in LANGUAGE_CODES order)
+    pending: int
+    left: int
+
+
+def subscriber_counts() -> SubscriberCounts:
+    statuses = Counter(Subscriber.objects.values_list("status", flat=True))
+    languages = Counter(
+        Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).values_list(
+            "language", flat=True
+        )
+    )
+    months: dict[str, Counter[str]] = {}
+    for at, language in Consent.objects.filter(event=Consent.Event.CONFIRMED).values_list(
+        "at", "language"
+    ):
+        months.setdefault(timezone.localtime(at).strftime("%Y-%m"), Counter())[language] += 1
+    by_language = tuple((code, languages.get(code, 0)) for code in LANGUAGE_CODES)
+    return SubscriberCounts(
+        by_language=by_language,
+        total=sum(n for _code, n in by_language),
+        by_month=tuple(
+            (month, tuple(months[month].get(code, 0) for code in LANGUAGE_CODES))
+            for month in sorted(months)
+        ),
+        pending=statuses.get(Subscriber.Status.PENDING, 0),
+        left=statuses.get(Subscriber.Status.UNSUBSCRIBED, 0)
+        + statuses.get(Subscriber.Status.BOUNCED, 0),
+    )

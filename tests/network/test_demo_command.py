@@ -103,3 +103,26 @@ def test_it_hands_out_the_demo_secret_wrapped(settings: LazySettings, tmp_path: 
     run()  # idempotent: nothing new
     assert WrappedSecret.objects.count() == len(DEMO_ORGANISATIONS)
     assert NetworkKey.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_it_adds_the_demo_publications_and_newsletter_once(settings: LazySettings) -> None:
+    from balise.publications.demo import DEMO_PUBLICATIONS
+    from balise.publications.models import Issue, Publication, PublicationVersion, Subscriber
+
+    settings.DEMO = True
+    output = run()
+    demo = Publication.objects.filter(authors="Équipe Balise (démo)")
+    assert demo.count() == len(DEMO_PUBLICATIONS) >= 12
+    assert all(p.is_published for p in demo)
+    versions = PublicationVersion.objects.filter(publication__in=demo)
+    assert set(versions.values_list("language", flat=True)) == {"fr", "nl", "en"}
+    assert all(v.page_count == 1 and v.pdf_text for v in versions)
+    assert Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED).count() >= 30
+    assert Issue.objects.count() == 2
+    assert "demo publications (/publications/)" in output
+
+    run()
+    assert Publication.objects.filter(authors="Équipe Balise (démo)").count() == len(
+        DEMO_PUBLICATIONS
+    )

@@ -148,6 +148,10 @@ class Command(BaseCommand):
 
         if trainings := add_demo_trainings():
             self.stdout.write(f"{trainings} demo training sessions added (/trainings/).")
+        from balise.publications.demo import add_demo_publications
+
+        for line in add_demo_publications():
+            self.stdout.write(f"Added {line}.")
         from balise.reports.demo import add_demo_reports
 
         for line in add_demo_reports():

@@ -174,6 +174,8 @@ def _queue_import(url: str, csv: Path, owner_email: str, *, then_work: bool = Fa
         "from balise.accounts.models import User\n"
         "from balise.jobs.services import job_enqueue\n"
         "from balise.situations.importing import import_job\n"
+        "from django.utils import translation\n"
+        "translation.activate('nl')\n"  # the owner works in Dutch
         f"owner = User.objects.get(email={owner_email!r})\n"
         f"payload = open({str(csv)!r}, 'rb').read()\n"
         "job = job_enqueue(handler=import_job, owner=owner, params={'mode': 'apply'},"
@@ -215,7 +217,7 @@ def test_it_reaps_an_import_job_killed_with_its_worker_and_runs_it_again(
     reaped = _run_child(database_url, "jobs", "reap", "--minutes", "0")
     assert "1 stale job(s) failed" in reaped.stdout, reaped.stderr
     assert _value(database_url, job.format("status")) == "failed"
-    with translation.override("fr"):  # the server's language (settings.LANGUAGE_CODE)
+    with translation.override("nl"):  # the owner's language, not the server's
         told = gettext("The job was interrupted (the server restarted). Please start it again.")
     assert _value(database_url, job.format("error")) == told
     assert told != "The job was interrupted (the server restarted). Please start it again."

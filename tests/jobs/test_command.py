@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.conf import LazySettings
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from balise.jobs.models import Job
 from balise.jobs.services import job_enqueue
@@ -37,3 +37,23 @@ def test_it_reaps(personas: Personas) -> None:
     out = StringIO()
     call_command("jobs", "reap", "--minutes", "10", stdout=out)
     assert out.getvalue().strip() == "1 stale job(s) failed, 0 upload(s) dropped"
+
+
+def test_it_tells_each_owner_in_their_language_why_a_reaped_job_stopped(
+    personas: Personas,
+) -> None:
+    jobs = {}
+    for language in ("nl", "en"):
+        with translation.override(language):
+            jobs[language] = job_enqueue(
+                handler=handlers.count_to, owner=personas.steward_a, params={"n": 2}
+            )
+    Job.objects.update(status=Job.Status.RUNNING, started_at=timezone.now() - timedelta(hours=3))
+    call_command("jobs", "reap", stdout=StringIO())
+    english = "The job was interrupted (the server restarted). Please start it again."
+    assert Job.objects.get(pk=jobs["en"].pk).error == english
+    with translation.override("nl"):
+        dutch = translation.gettext(english)
+    assert dutch != english
+    assert Job.objects.get(pk=jobs["nl"].pk).error == dutch
+    assert set(Job.objects.values_list("status", flat=True)) == {Job.Status.FAILED}

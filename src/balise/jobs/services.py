@@ -278,12 +278,16 @@ def run_queued(*, limit: int | None = None) -> int:
 def reap_stale(*, older_than: timedelta) -> int:
     """Fail jobs left running by a process that died (a restart kills daemon threads)."""
     cutoff = timezone.now() - older_than
-    return Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=cutoff).update(
-        status=Job.Status.FAILED,
-        finished_at=timezone.now(),
-        error=_("The job was interrupted (the server restarted). Please start it again."),
-        payload=b"",
-    )
+    stale = Job.objects.filter(status=Job.Status.RUNNING, started_at__lt=cutoff)
+    reaped = 0
+    for job_id, params in stale.values_list("pk", "params"):
+        # The owner reads the message in the language they started the job in, like its others.
+        with translation.override(str(params.get("language") or settings.LANGUAGE_CODE)):
+            message = _("The job was interrupted (the server restarted). Please start it again.")
+        reaped += Job.objects.filter(pk=job_id, status=Job.Status.RUNNING).update(
+            status=Job.Status.FAILED, finished_at=timezone.now(), error=message, payload=b""
+        )
+    return reaped
 
 
 def purge_payloads(*, older_than: timedelta) -> int:

@@ -1,15 +1,16 @@
 """Load figures: Balise under gunicorn, N concurrent clients on the main pages.
 
 Builds a demo database (SQLite in a temporary folder, or PostgreSQL when DATABASE_URL is set, e.g.
-under `scripts/with_postgres.py`), then serves it three ways on free ports, one after the other:
+under `scripts/with_postgres.py`), then serves it two ways on free ports, one after the other:
 
-  baseline  gunicorn with 1 worker (one request at a time, as `runserver --nothreading` would)
-  workers   gunicorn with BALISE_WEB_WORKERS (default: the production default, (2 x cores) + 1)
+  baseline  gunicorn with 1 worker (one request at a time)
+  workers   gunicorn with --workers (default: the production default, (2 x cores) + 1)
 
 and, for each page, sends requests from CLIENTS threads for SECONDS seconds: the home page, the
-public statistics, the sign-in page, and a recorder's situation list (signed in; demo settings, so
-no second factor). Prints requests/s, p50/p95/p99 latency and errors per page and server, and the
-ratio workers / baseline. Not a test: figures depend on the machine and its load.
+public statistics, the sign-in page, and a recorder's situation list (signed in, one session per
+client; demo settings, so no second factor). Prints requests/s, p50/p95/p99 latency and errors
+per page and server, and the ratio workers / baseline. Not a test: figures depend on the machine
+and its load.
 
 Usage: python benchmarks/load.py [--clients 8] [--seconds 8] [--situations 500] [--workers N]
        python scripts/with_postgres.py -- python benchmarks/load.py   (PostgreSQL)
@@ -186,12 +187,13 @@ def _sign_in(port: int) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
-def _load(port: int, path: str, cookie: str, clients: int, seconds: float) -> Figures:
+def _load(port: int, path: str, cookies: list[str], clients: int, seconds: float) -> Figures:
+    """``clients`` threads; thread i sends ``cookies[i]`` (its own session) when given."""
     figures = Figures()
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
 
-    def client() -> None:
+    def client(cookie: str) -> None:
         while time.monotonic() < stop_at:
             started = time.perf_counter()
             try:
@@ -205,7 +207,10 @@ def _load(port: int, path: str, cookie: str, clients: int, seconds: float) -> Fi
                 else:
                     figures.errors += 1
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    threads = [
+        threading.Thread(target=client, args=(cookies[i] if cookies else "",))
+        for i in range(clients)
+    ]
     began = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -241,12 +246,14 @@ def main() -> None:
         (f"{options.workers} workers", options.workers),
     ):
         with _server(env, workers) as port:
-            cookie = _sign_in(port)
+            # One session per client, as for different people: a session is written at every
+            # request (its idle timeout moves), so one shared session would queue them all.
+            sessions = [_sign_in(port) for _ in range(options.clients)]
             print(f"gunicorn, {label}:")
             results[label] = {}
             for name, (path, signed_in) in PAGES.items():
                 figures = _load(
-                    port, path, cookie if signed_in else "", options.clients, options.seconds
+                    port, path, sessions if signed_in else [], options.clients, options.seconds
                 )
                 results[label][name] = figures
                 print(figures.line(name), flush=True)

@@ -159,6 +159,8 @@ class Release(models.Model):
     tables = models.JSONField(_("tables"), default=list)
     geography = models.CharField(_("geography"), max_length=16, default="province")
     age_bands = models.CharField(_("age bands"), max_length=16, default="primero")
+    # "grouped" (forms by Eurostat group) or "detailed" (observatory.tables.CATEGORIES).
+    categories = models.CharField(_("categories"), max_length=16, default="detailed")
     threshold = models.PositiveSmallIntegerField(_("threshold"), default=DEFAULT_THRESHOLD)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default="draft")
     drafted_by = models.ForeignKey(

@@ -28,7 +28,7 @@ from balise.observatory.releases.common import (
     check_years,
     published_releases,
 )
-from balise.observatory.tables import AGE_BANDS, GEOGRAPHIES, TABLE_KEYS
+from balise.observatory.tables import AGE_BANDS, CATEGORIES, GEOGRAPHIES, TABLE_KEYS
 
 
 def dashboards_warm(*, run: LinkageRun) -> int:
@@ -71,6 +71,7 @@ def release_draft(
     tables: Sequence[str],
     geography: str,
     age_bands: str,
+    categories: str = "detailed",
     threshold: int = DEFAULT_THRESHOLD,
     mode: str = Release.Mode.CELL_KEY,
     epsilons: Mapping[str, float] | None = None,
@@ -81,6 +82,8 @@ def release_draft(
     _analysts_only(actor)
     check_period(period)
     check_years(years, mode)
+    if categories not in CATEGORIES:
+        raise ReleaseError("unknown granularity")
     chosen = [t for t in TABLE_KEYS if t in tables]
     spend: dict[str, float] = {}
     if mode == Release.Mode.DP:
@@ -96,6 +99,7 @@ def release_draft(
         tables=chosen,
         geography=geography,
         age_bands=age_bands,
+        categories=categories,
         threshold=0 if mode == Release.Mode.DP else threshold,
         drafted_by=actor,
     )
@@ -108,6 +112,7 @@ def release_draft(
             "period": period,
             "tables": release.tables,
             "geography": geography,
+            "categories": categories,
             "mode": mode,
             "years": years,
             "epsilon": sum(spend.values()),
@@ -116,7 +121,15 @@ def release_draft(
     return release
 
 
-EDITABLE_FIELDS: Final = ("title", "geography", "age_bands", "threshold", "years", "tables")
+EDITABLE_FIELDS: Final = (
+    "title",
+    "geography",
+    "age_bands",
+    "categories",
+    "threshold",
+    "years",
+    "tables",
+)
 
 
 def release_update(*, actor: User, release: Release, **changes: Any) -> Release:
@@ -129,6 +142,8 @@ def release_update(*, actor: User, release: Release, **changes: Any) -> Release:
     if changes.get("geography", release.geography) not in GEOGRAPHIES:
         raise ReleaseError("unknown granularity")
     if changes.get("age_bands", release.age_bands) not in AGE_BANDS:
+        raise ReleaseError("unknown granularity")
+    if changes.get("categories", release.categories) not in CATEGORIES:
         raise ReleaseError("unknown granularity")
     check_years(int(changes.get("years", release.years)), release.mode)
     if "tables" in changes:

@@ -24,6 +24,16 @@ UNKNOWN_AGE: Final = "unknown"
 AGES: Final = tuple(str(age) for age in range(18))
 GEOGRAPHIES: Final = ("region", "province", "arrondissement")
 AGE_BANDS: Final = ("primero", "fine")
+#: Category sets: "grouped" shows forms of exploitation by their Eurostat group (sexual, other),
+#: where most of the seven fine forms hold a handful of children a year; "detailed" every form.
+CATEGORIES: Final = ("grouped", "detailed")
+#: Below this many children in the year, the drafts' default categories are the grouped ones.
+GROUPED_BELOW: Final = 1000
+
+
+def default_categories(children: int) -> str:
+    """The categories a draft starts with for a year of ``children`` children."""
+    return "grouped" if children < GROUPED_BELOW else "detailed"
 
 
 @dataclass(frozen=True)
@@ -146,15 +156,25 @@ def table_specs(
     geography: str = "province",
     age_bands: str = "primero",
     years: int = 1,
+    categories: str = "detailed",
 ) -> list[TableSpec]:
-    """The chosen standard tables for ``period`` (the last year of ``years``), in order."""
+    """The chosen standard tables for ``period`` (the last year of ``years``), in order.
+
+    With grouped ``categories`` the children-by-form table shows Eurostat's groups of forms.
+    """
     if geography not in GEOGRAPHIES:
         raise ValueError(f"unknown geography {geography!r}")
     if age_bands not in AGE_BANDS:
         raise ValueError(f"unknown age bands {age_bands!r}")
+    if categories not in CATEGORIES:
+        raise ValueError(f"unknown categories {categories!r}")
+    grouped = categories == "grouped"
     scope = {"year": frozenset(str(y) for y in range(period - years + 1, period + 1))}
     builders: dict[str, Callable[[], tuple[Unit, tuple[Dimension, ...]]]] = {
-        "children_by_form": lambda: ("children", (form_dimension(),)),
+        "children_by_form": lambda: (
+            "children",
+            (eurostat_form_dimension() if grouped else form_dimension(),),
+        ),
         "children_by_gender_age": lambda: (
             "children",
             (gender_dimension(), age_dimension(age_bands)),

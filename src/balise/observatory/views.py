@@ -46,7 +46,13 @@ from balise.observatory.services import (
     release_update,
     release_withdraw,
 )
-from balise.observatory.tables import AGE_BANDS, GEOGRAPHIES, STANDARD_TABLES, TABLE_KEYS
+from balise.observatory.tables import (
+    AGE_BANDS,
+    GEOGRAPHIES,
+    STANDARD_TABLES,
+    TABLE_KEYS,
+    default_categories,
+)
 
 analyst_required = platform_role_required(PlatformRole.ANALYST)
 
@@ -311,6 +317,19 @@ class DraftForm(forms.Form):
         ],
         initial="primero",
     )
+    categories = forms.ChoiceField(
+        label=gettext_lazy("Categories"),
+        choices=[
+            ("grouped", gettext_lazy("Grouped: forms of exploitation by Eurostat group")),
+            ("detailed", gettext_lazy("Detailed: every form of exploitation")),
+        ],
+        required=False,  # absent: detailed, as drafts were before categories existed
+        help_text=gettext_lazy(
+            "With a few hundred children a year most fine forms hold small counts: grouped "
+            "categories publish more of them. The suggested choice follows the number of "
+            "children of last year."
+        ),
+    )
     threshold = forms.IntegerField(
         label=gettext_lazy("Threshold"), min_value=3, max_value=50, initial=DEFAULT_THRESHOLD
     )
@@ -340,6 +359,9 @@ class DraftForm(forms.Form):
             "publishes exact counts but withholds small ones and those that would reveal them."
         ),
     )
+
+    def clean_categories(self) -> str:
+        return str(self.cleaned_data.get("categories") or "detailed")
 
     def clean_mode(self) -> str:
         return str(self.cleaned_data.get("mode") or Release.Mode.CELL_KEY)
@@ -408,9 +430,11 @@ def release_list(request: HttpRequest) -> HttpResponse:
 def release_new(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     ledger = ledger_state()
+    last_year = timezone.localdate().year - 1
+    children = selectors.totals(selectors.Filters(values={"year": last_year}))["children"]
     form = DraftForm(
         request.POST or None,
-        initial={"period": timezone.localdate().year - 1},
+        initial={"period": last_year, "categories": default_categories(children)},
         ledger=ledger,
     )
     if request.method == "POST" and form.is_valid():
@@ -425,6 +449,7 @@ def release_new(request: HttpRequest) -> HttpResponse:
                 tables=data["tables"],
                 geography=data["geography"],
                 age_bands=data["age_bands"],
+                categories=data["categories"],
                 threshold=data["threshold"],
                 mode=data["mode"],
                 epsilons=form.epsilons(),
@@ -584,11 +609,15 @@ class EditForm(forms.Form):
     tables = DraftForm.base_fields["tables"]
     geography = DraftForm.base_fields["geography"]
     age_bands = DraftForm.base_fields["age_bands"]
+    categories = DraftForm.base_fields["categories"]
     threshold = DraftForm.base_fields["threshold"]
     years = DraftForm.base_fields["years"]
 
     def clean_years(self) -> int:
         return int(self.cleaned_data.get("years") or 1)
+
+    def clean_categories(self) -> str:
+        return str(self.cleaned_data.get("categories") or "detailed")
 
 
 @require_http_methods(["GET", "POST"])
@@ -604,6 +633,7 @@ def release_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "tables": release.tables,
         "geography": release.geography,
         "age_bands": release.age_bands,
+        "categories": release.categories,
         "threshold": release.threshold,
         "years": release.years,
     }

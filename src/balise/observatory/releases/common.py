@@ -13,7 +13,14 @@ from django.utils import timezone
 from balise.disclosure import DEFAULT_THRESHOLD, ReleaseTables, TableSpec, release_from_json
 from balise.observatory.models import LinkageRun, Release
 from balise.observatory.selectors import children_interval, latest_run
-from balise.observatory.tables import AGE_BANDS, GEOGRAPHIES, TABLE_KEYS, period_rows, table_specs
+from balise.observatory.tables import (
+    AGE_BANDS,
+    CATEGORIES,
+    GEOGRAPHIES,
+    TABLE_KEYS,
+    period_rows,
+    table_specs,
+)
 from balise.taxonomy.loader import current_version
 
 #: The first year a release may cover.
@@ -36,6 +43,7 @@ class Design:
     tables: tuple[str, ...] = TABLE_KEYS
     geography: str = "province"
     age_bands: str = "primero"
+    categories: str = "detailed"
     threshold: int = DEFAULT_THRESHOLD
     years: int = 1
     title: str = ""
@@ -47,6 +55,7 @@ class Design:
             tables=tuple(release.tables),
             geography=release.geography,
             age_bands=release.age_bands,
+            categories=release.categories,
             threshold=release.threshold,
             years=release.years,
             title=release.title,
@@ -55,7 +64,11 @@ class Design:
     def checked(self) -> Design:
         """This design, or a ReleaseError naming what is wrong with it."""
         check_period(self.period)
-        if self.geography not in GEOGRAPHIES or self.age_bands not in AGE_BANDS:
+        if (
+            self.geography not in GEOGRAPHIES
+            or self.age_bands not in AGE_BANDS
+            or self.categories not in CATEGORIES
+        ):
             raise ReleaseError("unknown granularity")
         if not 1 <= self.years <= MAX_YEARS:
             raise ReleaseError(f"a release covers 1 to {MAX_YEARS} years")
@@ -71,6 +84,7 @@ class Design:
             geography=self.geography,
             age_bands=self.age_bands,
             years=self.years,
+            categories=self.categories,
         )
 
     def metadata(
@@ -83,7 +97,11 @@ class Design:
             "years": [self.period - self.years + 1, self.period],
             "status": status,
             "tables": [s.name for s in specs],
-            "granularity": {"geography": self.geography, "age_bands": self.age_bands},
+            "granularity": {
+                "geography": self.geography,
+                "age_bands": self.age_bands,
+                "categories": self.categories,
+            },
             "units": {
                 "children": "distinct children (linkage clusters), each classified by their "
                 "first situation of the period",

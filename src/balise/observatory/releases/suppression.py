@@ -17,7 +17,7 @@ from balise.disclosure import (
     attack_release,
     build_release,
     primary_suppressions,
-    protect_release,
+    protect_and_attack,
     release_to_json,
     suggest_coarsening,
 )
@@ -62,8 +62,9 @@ def build(design: Design, *, status: str = "draft") -> Built:
     releases = common.published_releases()
     earlier = common.earlier_protected(releases)
     try:
-        protected = protect_release(draft, earlier=earlier)
-        report = attack_release(protected, earlier=earlier)
+        # The protection ends with the independent attack (and repairs until it passes): its
+        # report is the one the preview shows, not a second run of the same attack.
+        protected, report = protect_and_attack(draft, earlier=earlier)
     except InconsistentReleaseError as exc:
         raise common.contradiction(exc) from None
     return Built(protected, report, run, [r.pk for r in releases])

@@ -18,8 +18,9 @@ from balise.observatory.models import Release
 from balise.observatory.releases import cellkey, dp, suppression
 from balise.observatory.releases.common import Design, ReleaseError, check_period
 from balise.observatory.runs import linkage_run
-from balise.observatory.selectors import is_stale, latest_run
+from balise.observatory.selectors import Filters, is_stale, latest_run, totals
 from balise.observatory.services import dashboards_warm
+from balise.observatory.tables import CATEGORIES, GROUPED_BELOW, default_categories
 
 
 def write_json(path: str, document: Any) -> None:
@@ -55,6 +56,13 @@ class Command(BaseCommand):
         build_parser.add_argument("--output", required=True, metavar="FILE.json")
         build_parser.add_argument("--geography", default="province")
         build_parser.add_argument("--age-bands", default="primero")
+        build_parser.add_argument(
+            "--categories",
+            choices=CATEGORIES,
+            default=None,
+            help="forms of exploitation by Eurostat group (grouped) or each (detailed); "
+            f"default: grouped below {GROUPED_BELOW} children in the period's year",
+        )
         build_parser.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD)
         build_parser.add_argument(
             "--mode",
@@ -97,10 +105,14 @@ class Command(BaseCommand):
             bar(0, None, "dashboards")
             dashboards_warm(run=run)
             bar.close()
+        categories = options.get("categories") or default_categories(
+            totals(Filters(values={"year": period}))["children"]
+        )
         design = Design(
             period=period,
             geography=options["geography"],
             age_bands=options["age_bands"],
+            categories=categories,
             threshold=options["threshold"],
         )
         builders = {"suppression": _suppression, "cellkey": _cell_key, "dp": _dp}

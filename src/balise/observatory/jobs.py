@@ -9,7 +9,7 @@ from typing import Any, Final
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from balise.jobs.models import Job
 from balise.jobs.services import JobError, ReportProgress, job_handler
@@ -19,36 +19,31 @@ from balise.observatory.runs import linkage_run
 from balise.observatory.services import dashboards_warm, release_preview
 from balise.situations.encodings import EncodingIntegrityError
 
-
 #: The stages the linkage run and the release modes report (in English, as the commands' progress
-#: bars show them), as the job page shows them in its owner's language. ``Job.stage`` holds 32
-#: characters (PostgreSQL enforces it): every translation fits with a step as long as 9999/9999
-#: (tests/observatory/test_job_stages.py).
-STAGES: Final[Mapping[str, Any]] = {
-    "reading": gettext_lazy("reading the situations"),
-    "clusters": gettext_lazy("linking the records"),
-    "quality": gettext_lazy("measuring the quality"),
-    "writing": gettext_lazy("writing the facts"),
-    "dashboards": gettext_lazy("storing the dashboards"),
-    "protecting": gettext_lazy("protecting the tables"),
-    "protecting all tables": gettext_lazy("protecting the tables"),
-    "coarser views": gettext_lazy("coarser views %(step)s"),
-    "perturbing table": gettext_lazy("perturbing table %(step)s"),
-    "attack: cell": gettext_lazy("attack: cell %(step)s"),
-    "done": gettext_lazy("preview ready"),
+#: bars show them, with a step such as "2/6"), as a job stores them: an English message id without
+#: the step (the progress fragment shows "2 of 6" itself and translates the stage for whoever
+#: reads it, as the import jobs do). ``Job.stage`` holds 32 characters (PostgreSQL enforces it).
+STAGES: Final[Mapping[str, str]] = {
+    "reading": gettext_noop("reading the situations"),
+    "clusters": gettext_noop("linking the records"),
+    "quality": gettext_noop("measuring the quality"),
+    "writing": gettext_noop("writing the facts"),
+    "dashboards": gettext_noop("storing the dashboards"),
+    "protecting": gettext_noop("protecting the tables"),
+    "protecting all tables": gettext_noop("protecting the tables"),
+    "coarser views": gettext_noop("comparing coarser views"),
+    "perturbing table": gettext_noop("perturbing the tables"),
+    "attack: cell": gettext_noop("attacking the cells"),
+    "done": gettext_noop("preview ready"),
 }
-_STEP = re.compile(r"^(?P<name>.*?) (?P<step>\d+/\d+)$")
+_STEP = re.compile(r"^(?P<name>.*?) \d+/\d+$")
 
 
 def stage_label(stage: str) -> str:
-    """``stage`` in the active language ("coarser views 2/6" -> "vues plus larges 2/6")."""
+    """The message id a job stores for ``stage`` ("coarser views 2/6" -> "comparing coarser
+    views"); a stage it does not know is kept as it is, cut to the job row's 32 characters."""
     found = _STEP.match(stage)
-    name, step = (found["name"], found["step"]) if found else (stage, "")
-    label = STAGES.get(name)
-    if label is None:
-        return stage[:32]
-    text = str(label) % {"step": step} if step else str(label)
-    return text[:32]  # Job.stage holds 32 characters
+    return STAGES.get(found["name"] if found else stage, stage)[:32]
 
 
 @job_handler

@@ -18,12 +18,18 @@ import numpy as np
 
 from balise.linkage.kernels import (
     D0,
+    DATE,
     DATE_WORDS,
     F0,
+    FIRST,
     L0,
+    LAST,
     NAME_WORDS,
     PROFILE_COLUMNS,
     PROFILE_FUNCTIONS,
+    Profile,
+    Weights,
+    Words,
     pair_score,
     popcount64,
     segment_counts,
@@ -159,13 +165,13 @@ def _group_pairs(
 
 @dataclass(frozen=True)
 class _Scorer:
-    profile: np.ndarray[Any, Any]
-    weights: np.ndarray[Any, Any]
+    profile: Profile
+    weights: Weights
     threshold: float
 
 
 def candidate_pairs(
-    words: np.ndarray[Any, Any], params: BlockingParams | None = None, spec: EncodingSpec = CURRENT
+    words: Words, params: BlockingParams | None = None, spec: EncodingSpec = CURRENT
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Distinct candidate pairs (i < j) of rows of `words` (the engine's layout) of `spec`."""
     left, right, _ = _candidates(words, params or BlockingParams(), None, int(spec.dense))
@@ -173,9 +179,9 @@ def candidate_pairs(
 
 
 def candidate_links(
-    words: np.ndarray[Any, Any],
-    profile: np.ndarray[Any, Any],
-    weights: np.ndarray[Any, Any],
+    words: Words,
+    profile: Profile,
+    weights: Weights,
     threshold: float,
     params: BlockingParams | None = None,
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], int]:
@@ -191,7 +197,7 @@ def candidate_links(
 
 
 def _candidates(
-    words: np.ndarray[Any, Any], params: BlockingParams, scorer: _Scorer | None, functions: int
+    words: Words, params: BlockingParams, scorer: _Scorer | None, functions: int
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], int]:
     n = len(words)
     factor = next((f for limit, f in params.band_factors if n <= limit), 1)
@@ -235,7 +241,7 @@ def _candidates(
         return _minhashes(words, D0, DATE_WORDS, date_perm[columns])  # type: ignore[no-any-return]
 
     counts = segment_counts(words)
-    has_first, has_last, has_date = counts[:, 0] > 0, counts[:, 1] > 0, counts[:, 2] > 0
+    has_first, has_last, has_date = (counts[:, f] > 0 for f in (FIRST, LAST, DATE))
     rows = np.concatenate([np.arange(n), np.arange(n)])
     evaluated = [0]
 

@@ -14,7 +14,21 @@ from typing import Any
 import numba
 import numpy as np
 
-from balise.linkage.kernels import MISSING, SAME_DATE, pair_levels, pair_levels_many, pair_score
+from balise.linkage.kernels import (
+    DATE,
+    FIELDS,
+    MISSING,
+    PROFILE_BITS,
+    PROFILE_DATE_INFO,
+    SAME_DATE,
+    SWAPPED,
+    Profile,
+    Weights,
+    Words,
+    pair_levels,
+    pair_levels_many,
+    pair_score,
+)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -42,26 +56,27 @@ def _members(following: Any, start: int, limit: int) -> Any:
 
 
 @numba.njit(cache=True, nogil=True)
-def _confirmed(words: Any, counts: Any, members: Any, known_date: float) -> Any:
+def _confirmed(words: Any, profile: Any, members: Any, known_date: float) -> Any:
     """Per member and field (first, last, date): is the value held exactly (level 0, names not
     crossed) by another member? Dates count only when really known (information at least
     `known_date` bits: not a common, estimated one)."""
     size = members.shape[0]
-    confirmed = np.zeros((size, 3), np.bool_)
+    confirmed = np.zeros((size, FIELDS), np.bool_)
     for i in range(size):
         for j in range(i + 1, size):
-            levels = pair_levels(words, counts, members[i], members[j])
-            for f in range(3):
-                if f < 2 and (levels[f] != 0 or levels[3] == 1):
+            levels = pair_levels(words, profile, members[i], members[j])
+            for f in range(FIELDS):
+                if f < DATE and (levels[f] != 0 or levels[SWAPPED] == 1):
                     continue
-                if f == 2:
+                if f == DATE:
                     x, y = members[i], members[j]
-                    if min(counts[x, 5], counts[y, 5]) < known_date or levels[f] > 1:
+                    info = min(profile[x, PROFILE_DATE_INFO], profile[y, PROFILE_DATE_INFO])
+                    if info < known_date or levels[f] > 1:
                         continue
                     # the same date with sex missing on one side (not a partial date)
-                    if levels[f] == 1 and min(counts[x, 2], counts[y, 2]) < SAME_DATE * max(
-                        counts[x, 2], counts[y, 2]
-                    ):
+                    bits_x = profile[x, PROFILE_BITS + DATE]
+                    bits_y = profile[y, PROFILE_BITS + DATE]
+                    if levels[f] == 1 and min(bits_x, bits_y) < SAME_DATE * max(bits_x, bits_y):
                         continue
                 confirmed[i, f] = True
                 confirmed[j, f] = True
@@ -70,22 +85,22 @@ def _confirmed(words: Any, counts: Any, members: Any, known_date: float) -> Any:
 
 @numba.njit(cache=True, nogil=True)
 def _differ_repeatedly(
-    words: Any, counts: Any, members_a: Any, members_b: Any, least: Any, known_date: float
+    words: Any, profile: Any, members_a: Any, members_b: Any, least: Any, known_date: float
 ) -> bool:
     """Each cluster holds a value of one field in two or more records, and the two values
     differ (at level `least[field]` or beyond): one child's records seldom repeat the same
     error, two namesakes' or twins' records repeat their own values."""
-    confirmed_a = _confirmed(words, counts, members_a, known_date)
+    confirmed_a = _confirmed(words, profile, members_a, known_date)
     if not confirmed_a.any():
         return False
-    confirmed_b = _confirmed(words, counts, members_b, known_date)
+    confirmed_b = _confirmed(words, profile, members_b, known_date)
     for i in range(members_a.shape[0]):
         for j in range(members_b.shape[0]):
-            levels = pair_levels(words, counts, members_a[i], members_b[j])
-            for f in range(3):
+            levels = pair_levels(words, profile, members_a[i], members_b[j])
+            for f in range(FIELDS):
                 if not (confirmed_a[i, f] and confirmed_b[j, f]):
                     continue
-                if least[f] <= levels[f] < MISSING and (f == 2 or levels[3] == 0):
+                if least[f] <= levels[f] < MISSING and (f == DATE or levels[SWAPPED] == 0):
                     return True
     return False
 
@@ -93,7 +108,7 @@ def _differ_repeatedly(
 @numba.njit(cache=True, nogil=True)
 def _cluster(
     words: Any,
-    counts: Any,
+    profile: Any,
     weights: Any,
     left: Any,
     right: Any,
@@ -120,14 +135,14 @@ def _cluster(
         worst = np.inf
         for x in members_a:
             for y in members_b:
-                s = pair_score(words, counts, x, y, weights)
+                s = pair_score(words, profile, x, y, weights)
                 total += s
                 worst = min(worst, s)
             if worst < veto:
                 break
         if worst < veto or total < average_threshold * members_a.shape[0] * members_b.shape[0]:
             continue
-        if _differ_repeatedly(words, counts, members_a, members_b, recurring, known_date):
+        if _differ_repeatedly(words, profile, members_a, members_b, recurring, known_date):
             continue
         if size[a] < size[b]:
             a, b = b, a
@@ -142,9 +157,9 @@ def _cluster(
 
 
 def cluster_pairs(
-    words: np.ndarray[Any, Any],
-    counts: np.ndarray[Any, Any],
-    weights: np.ndarray[Any, Any],
+    words: Words,
+    profile: Profile,
+    weights: Weights,
     left: np.ndarray[Any, Any],
     right: np.ndarray[Any, Any],
     scores: np.ndarray[Any, Any],
@@ -160,11 +175,11 @@ def cluster_pairs(
     keep = scores >= threshold
     # Records that agree exactly on every field go together first, so that each cluster's
     # repeated values are known before clusters are compared; then best first.
-    levels = pair_levels_many(words, counts, left[keep], right[keep])
-    exact = (levels[:, :3] == 0).all(axis=1)
+    levels = pair_levels_many(words, profile, left[keep], right[keep])
+    exact = (levels[:, :FIELDS] == 0).all(axis=1)
     order = np.lexsort((-scores[keep], ~exact))
     roots = _cluster(
-        words, counts, weights, left[keep][order], right[keep][order], average_threshold, veto,
+        words, profile, weights, left[keep][order], right[keep][order], average_threshold, veto,
         max_members, np.array(recurring, np.int64), known_date,
     )  # fmt: skip
     _, first, inverse = np.unique(roots, return_index=True, return_inverse=True)

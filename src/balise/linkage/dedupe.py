@@ -17,7 +17,7 @@ import numpy as np
 from balise.linkage.blocking import BlockingParams, candidate_links
 from balise.linkage.clustering import cluster_pairs
 from balise.linkage.interval import ChildrenEstimate, IntervalParams, estimate_children
-from balise.linkage.kernels import all_pairs_above, engine_words, score_pairs
+from balise.linkage.kernels import Words, all_pairs_above, engine_words, score_pairs
 from balise.linkage.scoring import ScoringModel, ScoringParams, estimate_model, record_profile
 from balise.linkage.spec import CURRENT, EncodingSpec
 
@@ -49,7 +49,7 @@ def words_from_base64(texts: Iterable[str], spec: EncodingSpec = CURRENT) -> np.
     return np.frombuffer(raw, dtype=np.uint64).reshape(-1, spec.total_words).copy()
 
 
-def canonical_order(words: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
+def canonical_order(words: Words) -> np.ndarray[Any, Any]:
     """Row order sorted by the encoding bytes (identical encodings are interchangeable)."""
     rows = np.ascontiguousarray(words, dtype=np.uint64)
     as_bytes = rows.view(np.uint8).reshape(len(rows), -1)
@@ -89,7 +89,7 @@ def _identical_together(
 
 
 def dedupe_words(
-    words: np.ndarray[Any, Any],
+    words: Words,
     params: DedupeParams | None = None,
     progress: Progress | None = None,
     *,

@@ -33,7 +33,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from balise.linkage.kernels import pair_score
+from balise.linkage.kernels import Profile, Words, pair_score
 from balise.linkage.scoring import POPULATION_FLOOR
 
 METHOD = (
@@ -84,7 +84,7 @@ class ChildrenEstimate:
         }
 
 
-def data_seed(words: np.ndarray[Any, Any]) -> int:
+def data_seed(words: Words) -> int:
     """A seed that depends on the set of records only (the words are in canonical order)."""
     digest = hashlib.blake2b(np.ascontiguousarray(words).tobytes(), digest_size=8).digest()
     return int.from_bytes(digest, "little")
@@ -237,8 +237,8 @@ def _pieces(nodes: int, left: Any, right: Any) -> Any:
 
 
 def estimate_children(
-    words: np.ndarray[Any, Any],
-    profile: np.ndarray[Any, Any] | None,
+    words: Words,
+    profile: Profile | None,
     model: Any,
     pairs: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]] | None,
     labels: np.ndarray[Any, Any],

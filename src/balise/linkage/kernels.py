@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import Any, Final, cast
+from typing import Any, Final, TypeAlias, cast
 
 import numba
 import numpy as np
@@ -34,15 +34,46 @@ NAME_BITS = NAME_WORDS * WORD_BITS
 DATE_BITS = DATE_WORDS * WORD_BITS
 # A date segment with no more set bits than the sex token holds no date (spec v1).
 SEX_BITS = SPEC_V1.k("sex")
-# Record profile columns (scoring.record_profile): set bits of the first, last and date
-# segments, information of each segment's value and of the pair of names, and the number of
-# majority functions of the records' spec for names and for the date (0: a Bloom filter,
-# compared by Dice).
+# Encodings in the engine's layout: one row of ENGINE_WORDS 64-bit words per record.
+Words: TypeAlias = "np.ndarray[Any, np.dtype[np.uint64]]"
+# One row of PROFILE_COLUMNS floats per record (scoring.record_profile), and the WEIGHT_ROWS x
+# LEVELS table of a scoring model (scoring.estimate_model); their columns and rows are named below.
+Profile: TypeAlias = "np.ndarray[Any, np.dtype[np.float64]]"
+Weights: TypeAlias = "np.ndarray[Any, np.dtype[np.float64]]"
+
+# Fields, in the order of the segments, of the rows of `weights` and of `pair_levels`' result.
+FIRST = 0
+LAST = 1
+DATE = 2
+FIELDS = 3
+SWAPPED = 3  # pair_levels' fourth value: 1 when the names agree best crossed
+
+# Record profile columns: set bits of field f's segment at PROFILE_BITS + f; information
+# (-log2 relative frequency) of field f's value at PROFILE_INFO + f and of the pair of names at
+# PROFILE_PAIR_INFO; the number of majority functions of the records' spec for names and for the
+# date (0: a Bloom filter, compared by Dice).
+PROFILE_BITS = 0
 PROFILE_INFO = 3
+PROFILE_DATE_INFO = PROFILE_INFO + DATE
 PROFILE_PAIR_INFO = 6
 PROFILE_FUNCTIONS = 7
 PROFILE_DATE_FUNCTIONS = 8
 PROFILE_COLUMNS = 9
+
+# Scoring weights (scoring.estimate_model): rows FIRST, LAST, DATE hold each field's weight by
+# agreement level (level 0: log2 m, the value's frequency supplies u); row CONSTANTS holds the
+# model's constants in the columns named below; row NEAR_NAMES holds log2 m of the names at
+# levels 1 to NEAR_LEVELS, field f's level l in column NEAR_LEVELS * f + l - 1 (`near_column`).
+CONSTANTS = 3
+NEAR_NAMES = 4
+WEIGHT_ROWS = 5
+SWAP_PENALTY = 0  # bits taken off when names only agree crossed
+TWIN_CAP = 1  # the most a twin-signature pair scores
+INFORMATION_CAP = 2  # the rarest value counts as at most this many bits
+COMMON_DATE_INFORMATION = 3  # a date less informative than this is a common (estimated) one
+COMMON_DATE_FACTOR = 4  # ... whose disagreement counts for this share only
+DOUBLE_DAMAGE_PENALTY = 5  # bits taken off when a name and the date are both damaged
+NEAR_LEVELS = 3
 # A date segment inside another and holding this share of its bits lacks only the sex.
 SAME_DATE = 0.85
 
@@ -72,7 +103,7 @@ _pjit = numba.njit(cache=True, nogil=True, parallel=True)
 _fast_pjit = numba.njit(cache=True, nogil=True, parallel=True, fastmath=True)
 
 
-def engine_words(rows: np.ndarray[Any, Any], spec: EncodingSpec) -> np.ndarray[Any, Any]:
+def engine_words(rows: np.ndarray[Any, Any], spec: EncodingSpec) -> Words:
     """Rows of `spec`'s words (n x spec.total_words uint64) in the engine's layout."""
     rows = np.ascontiguousarray(rows, dtype=np.uint64).reshape(-1, spec.total_words)
     if spec.total_words == ENGINE_WORDS and all(
@@ -110,11 +141,11 @@ def _count_and(x: Any, xs: int, y: Any, ys: int, width: int) -> int:
 def segment_counts(words: Any) -> Any:
     """Set bits per record and segment: columns first, last, date."""
     n = words.shape[0]
-    out = np.zeros((n, 3), np.int32)
+    out = np.zeros((n, FIELDS), np.int32)
     for i in numba.prange(n):
-        out[i, 0] = _count(words[i], F0, F0 + NAME_WORDS)
-        out[i, 1] = _count(words[i], L0, L0 + NAME_WORDS)
-        out[i, 2] = _count(words[i], D0, D0 + DATE_WORDS)
+        out[i, FIRST] = _count(words[i], F0, F0 + NAME_WORDS)
+        out[i, LAST] = _count(words[i], L0, L0 + NAME_WORDS)
+        out[i, DATE] = _count(words[i], D0, D0 + DATE_WORDS)
     return out
 
 
@@ -255,7 +286,8 @@ def pair_levels(words: Any, profile: Any, i: int, j: int) -> Any:
     y = words[j]
     pi = profile[i]
     pj = profile[j]
-    na_f, na_l, nb_f, nb_l = int(pi[0]), int(pi[1]), int(pj[0]), int(pj[1])
+    na_f, na_l = int(pi[PROFILE_BITS + FIRST]), int(pi[PROFILE_BITS + LAST])
+    nb_f, nb_l = int(pj[PROFILE_BITS + FIRST]), int(pj[PROFILE_BITS + LAST])
     h = int(pi[PROFILE_FUNCTIONS])  # both records are of one spec version
     hd = int(pi[PROFILE_DATE_FUNCTIONS])
     ff = name_level(_count_and(x, F0, y, F0, NAME_WORDS), na_f, nb_f, h)
@@ -263,7 +295,11 @@ def pair_levels(words: Any, profile: Any, i: int, j: int) -> Any:
     if hd > 0:
         dd = dense_date_level(x, y, hd)
     else:
-        dd = date_level(_count_and(x, D0, y, D0, DATE_WORDS), int(pi[2]), int(pj[2]))
+        dd = date_level(
+            _count_and(x, D0, y, D0, DATE_WORDS),
+            int(pi[PROFILE_BITS + DATE]),
+            int(pj[PROFILE_BITS + DATE]),
+        )
     fl = name_level(_count_and(x, F0, y, L0, NAME_WORDS), na_f, nb_l, h)
     lf = name_level(_count_and(x, L0, y, F0, NAME_WORDS), na_l, nb_f, h)
     if _rank(fl) + _rank(lf) < _rank(ff) + _rank(ll):
@@ -272,16 +308,17 @@ def pair_levels(words: Any, profile: Any, i: int, j: int) -> Any:
 
 
 @_jit
+def near_column(field: int, level: int) -> int:
+    """The column of row NEAR_NAMES of the weights that holds `field`'s log2 m at `level`."""
+    return NEAR_LEVELS * field + level - 1
+
+
+@_jit
 def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
     """Swap-aware Fellegi-Sunter score in bits (docs/linkage.md §3).
 
-    `profile` rows: set bits of the first, last and date segments, then the information content
-    (-log2 relative frequency) of each segment's exact value in the data, then that of the two
-    names together. `weights` rows: first,
-    last, date by level (level 0 holds log2 m, the value's frequency supplies u), then
-    [swap penalty, twin cap (the most a twin-signature pair can score), information cap,
-    common-date information, common-date factor, double-damage penalty], then log2 m of the
-    first name at levels 1-3 and of the last name at levels 1-3.
+    `profile`: the records' profile rows (columns PROFILE_*); `weights`: the model's table
+    (rows FIRST, LAST, DATE by level, CONSTANTS and NEAR_NAMES; see their definitions above).
     """
     # crossed names weigh one record's first name as a first name: fix the order
     a: Any = np.int64(i)
@@ -292,65 +329,75 @@ def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
     levels = (first, last, date)
     pi = profile[a]
     pj = profile[b]
+    cap = weights[CONSTANTS, INFORMATION_CAP]
     total = 0.0
     names = 0.0  # what the two names add
-    for f in range(3):
+    for f in range(FIELDS):
         level = levels[f]
         before = total
         if level == 0:
             # the crossed comparison pairs i's first name with j's last name and vice versa
             fj = f
-            if swapped == 1 and f < 2:
-                fj = 1 - f
-            total += weights[f, 0] + min(pi[3 + f], pj[3 + fj], weights[3, 2])
-        elif f < 2 and 1 <= level <= 3:
+            if swapped == 1 and f < DATE:
+                fj = LAST - f
+            total += weights[f, 0] + min(pi[PROFILE_INFO + f], pj[PROFILE_INFO + fj], cap)
+        elif f < DATE and 1 <= level <= NEAR_LEVELS:
             # Names that nearly agree say at most how rare the name they share is: the shorter
             # one when one holds the other (a dropped given name or particle), else the
             # commoner one (two spellings of "Peeters" are no rarer than "Peeters").
             fj = f
             if swapped == 1:
-                fj = 1 - f
+                fj = LAST - f
             if level == 1 and pi[PROFILE_FUNCTIONS] == 0:
                 # v1: a subset, so the record with fewer bits holds the shorter name (v2 bits
                 # do not say which is shorter: the commoner bounds it, as for levels 2-3)
-                held = pi[3 + f] if pi[f] <= pj[fj] else pj[3 + fj]
+                if pi[PROFILE_BITS + f] <= pj[PROFILE_BITS + fj]:
+                    held = pi[PROFILE_INFO + f]
+                else:
+                    held = pj[PROFILE_INFO + fj]
             else:
-                held = min(pi[3 + f], pj[3 + fj])
-            bound = weights[4, 3 * f + level - 1] + min(held, weights[3, 2])
+                held = min(pi[PROFILE_INFO + f], pj[PROFILE_INFO + fj])
+            bound = weights[NEAR_NAMES, near_column(f, level)] + min(held, cap)
             total += min(weights[f, level], bound)
-        elif f == 2 and level != MISSING and min(pi[5], pj[5]) < weights[3, 3]:
+        elif (
+            f == DATE
+            and level != MISSING
+            and min(pi[PROFILE_DATE_INFO], pj[PROFILE_DATE_INFO])
+            < weights[CONSTANTS, COMMON_DATE_INFORMATION]
+        ):
             # one birth date is a common value (1 January of an estimated year): a
             # disagreement says less than between two dates that were really known
-            total += weights[f, level] * weights[3, 4]
+            total += weights[f, level] * weights[CONSTANTS, COMMON_DATE_FACTOR]
         else:
             total += weights[f, level]
-        if f < 2:
+        if f < DATE:
             names += total - before
     if first == 0 and last == 0:
         # both names agree: together they say at most how rare the pair they form is (a
         # first and a last name of one origin often go together)
-        ceiling = weights[0, 0] + weights[1, 0] + min(pi[6], pj[6])
+        pair_info = min(pi[PROFILE_PAIR_INFO], pj[PROFILE_PAIR_INFO])
+        ceiling = weights[FIRST, 0] + weights[LAST, 0] + pair_info
         if names > ceiling:
             total -= names - ceiling
     if swapped == 1:
-        total -= weights[3, 0]
+        total -= weights[CONSTANTS, SWAP_PENALTY]
     # A damaged name and a damaged date together: more often two different children with
     # similar identities than one child's record corrupted twice (independence overcounts it).
     if 2 <= date < MISSING and (2 <= first < MISSING or 2 <= last < MISSING):
-        total -= weights[3, 5]
+        total -= weights[CONSTANTS, DOUBLE_DAMAGE_PENALTY]
     # Twins: same surname and birth date, first names both present and clearly different.
     # Such a pair is worth no more than the odds, measured on the data, that the pattern is one
     # child rather than twins (scoring.twin_share).
     if swapped == 0 and first >= 5 and first != MISSING and last <= 1 and date <= 1:
-        total = min(total, weights[3, 1])
+        total = min(total, weights[CONSTANTS, TWIN_CAP])
     return total
 
 
 @_pjit
-def score_pairs(words: Any, counts: Any, left: Any, right: Any, weights: Any) -> Any:
+def score_pairs(words: Any, profile: Any, left: Any, right: Any, weights: Any) -> Any:
     out = np.empty(left.shape[0], np.float64)
     for p in numba.prange(left.shape[0]):
-        out[p] = pair_score(words, counts, left[p], right[p], weights)
+        out[p] = pair_score(words, profile, left[p], right[p], weights)
     return out
 
 
@@ -461,13 +508,13 @@ def dice_all_pairs(
 
 
 @_pjit
-def all_pairs_count_scores(words: Any, counts: Any, weights: Any, threshold: float) -> Any:
+def all_pairs_count_scores(words: Any, profile: Any, weights: Any, threshold: float) -> Any:
     n = words.shape[0]
     out = np.zeros(n, np.int64)
     for i in numba.prange(n):
         found = 0
         for j in range(i + 1, n):
-            if pair_score(words, counts, i, j, weights) >= threshold:
+            if pair_score(words, profile, i, j, weights) >= threshold:
                 found += 1
         out[i] = found
     return out
@@ -475,7 +522,7 @@ def all_pairs_count_scores(words: Any, counts: Any, weights: Any, threshold: flo
 
 @_pjit
 def all_pairs_fill_scores(
-    words: Any, counts: Any, weights: Any, threshold: float, offsets: Any
+    words: Any, profile: Any, weights: Any, threshold: float, offsets: Any
 ) -> Any:
     n = words.shape[0]
     left = np.empty(offsets[n], np.int64)
@@ -483,7 +530,7 @@ def all_pairs_fill_scores(
     for i in numba.prange(n):
         at = offsets[i]
         for j in range(i + 1, n):
-            if pair_score(words, counts, i, j, weights) >= threshold:
+            if pair_score(words, profile, i, j, weights) >= threshold:
                 left[at] = i
                 right[at] = j
                 at += 1
@@ -491,16 +538,16 @@ def all_pairs_fill_scores(
 
 
 def all_pairs_above(
-    words: np.ndarray[Any, Any],
-    counts: np.ndarray[Any, Any],
-    weights: np.ndarray[Any, Any],
+    words: Words,
+    profile: Profile,
+    weights: Weights,
     threshold: float,
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """Every pair i < j scoring at least `threshold`: the baseline blocking is measured against."""
-    found = all_pairs_count_scores(words, counts, weights, threshold)
+    found = all_pairs_count_scores(words, profile, weights, threshold)
     offsets = np.zeros(len(found) + 1, np.int64)
     np.cumsum(found, out=offsets[1:])
-    return all_pairs_fill_scores(words, counts, weights, threshold, offsets)  # type: ignore[no-any-return]
+    return all_pairs_fill_scores(words, profile, weights, threshold, offsets)  # type: ignore[no-any-return]
 
 
 @_pjit
@@ -526,7 +573,7 @@ def _sides(words: Any, profile: Any, order: Any, a: int, size: int, field: int, 
     for x in range(size):
         for y in range(x + 1, size):
             levels = pair_levels(words, profile, order[a + x], order[a + y])
-            if levels[field] < split or (field == 0 and levels[3] == 1):
+            if levels[field] < split or (field == FIRST and levels[SWAPPED] == 1):
                 rx = x
                 while parent[rx] != rx:
                     rx = parent[rx]
@@ -562,7 +609,7 @@ def twin_statistics(words: Any, profile: Any, order: Any, starts: Any, largest: 
         size = starts[g + 1] - a
         if size > largest:
             continue
-        members = _sides(words, profile, order, a, size, 0, 5)
+        members = _sides(words, profile, order, a, size, FIRST, 5)
         roots = int((members > 0).sum())
         repeated = int((members >= 2).sum())
         if roots == 1:
@@ -590,13 +637,13 @@ def anchored_levels(
         size = starts[g + 1] - a
         if size < 2 or size > largest:
             continue
-        if field == 2 and (_sides(words, profile, order, a, size, 2, 2) >= 2).sum() >= 2:
+        if field == DATE and (_sides(words, profile, order, a, size, DATE, 2) >= 2).sum() >= 2:
             continue  # namesakes: two or more dates, each held by two or more records
         for x in range(size):
             for y in range(x + 1, size):
                 levels = pair_levels(words, profile, order[a + x], order[a + y])
                 level = levels[field]
                 counts[level] += 1
-                if field == 0 and levels[3] == 0 and 5 <= level < MISSING:
+                if field == FIRST and levels[SWAPPED] == 0 and 5 <= level < MISSING:
                     twins[level] += 1
     return counts, twins

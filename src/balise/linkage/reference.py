@@ -6,14 +6,25 @@ import math
 from typing import Any
 
 from balise.linkage.kernels import (
+    COMMON_DATE_FACTOR,
+    COMMON_DATE_INFORMATION,
+    CONSTANTS,
     D0,
+    DATE,
     DATE_PARTS,
     DATE_WORDS,
+    DOUBLE_DAMAGE_PENALTY,
     F0,
+    INFORMATION_CAP,
     L0,
+    LAST,
     MISSING,
     NAME_WORDS,
+    NEAR_LEVELS,
+    NEAR_NAMES,
     SEX_BITS,
+    SWAP_PENALTY,
+    TWIN_CAP,
 )
 
 
@@ -110,37 +121,41 @@ def pair_levels(x: Any, y: Any, functions: tuple[int, int] = (0, 0)) -> tuple[in
 def pair_score(
     x: Any, y: Any, info_x: Any, info_y: Any, weights: Any, functions: tuple[int, int] = (0, 0)
 ) -> float:
-    """The score of `kernels.pair_score`; info_* are profile columns 3-6 of each record."""
+    """The score of `kernels.pair_score`; info_* are each record's profile columns PROFILE_INFO
+    (first, last, date) and PROFILE_PAIR_INFO, in that order."""
     first, last, date, swapped = pair_levels(x, y, functions)
+    constants = weights[CONSTANTS]
+    cap = constants[INFORMATION_CAP]
     total = 0.0
     names_info = 0.0
     for field, level in enumerate((first, last, date)):
-        other = 1 - field if swapped and field < 2 else field
-        if field < 2 and 1 <= level <= 3:
+        other = LAST - field if swapped and field < DATE else field
+        if field < DATE and 1 <= level <= NEAR_LEVELS:
             bits_x = _bits(x, (F0, L0)[field], NAME_WORDS).bit_count()
             bits_y = _bits(y, (F0, L0)[other], NAME_WORDS).bit_count()
             if level == 1 and not functions[0]:
                 held = info_x[field] if bits_x <= bits_y else info_y[other]
             else:
                 held = min(info_x[field], info_y[other])
-            bound = weights[4][3 * field + level - 1] + min(held, weights[3][2])
+            bound = weights[NEAR_NAMES][NEAR_LEVELS * field + level - 1] + min(held, cap)
             total += min(weights[field][level], bound)
             continue
         if level != 0:
-            common_date = min(info_x[2], info_y[2]) < weights[3][3]
-            factor = weights[3][4] if field == 2 and level != MISSING and common_date else 1.0
+            common_date = min(info_x[DATE], info_y[DATE]) < constants[COMMON_DATE_INFORMATION]
+            common = field == DATE and level != MISSING and common_date
+            factor = constants[COMMON_DATE_FACTOR] if common else 1.0
             total += weights[field][level] * factor
             continue
-        info = min(info_x[field], info_y[other], weights[3][2])
+        info = min(info_x[field], info_y[other], cap)
         total += weights[field][0] + info
-        if field < 2:
+        if field < DATE:
             names_info += info
     if first == 0 and last == 0:
         total -= max(0.0, names_info - min(info_x[3], info_y[3]))
     if swapped:
-        total -= weights[3][0]
+        total -= constants[SWAP_PENALTY]
     if 2 <= date < MISSING and (2 <= first < MISSING or 2 <= last < MISSING):
-        total -= weights[3][5]
+        total -= constants[DOUBLE_DAMAGE_PENALTY]
     if not swapped and MISSING != first >= 5 and last <= 1 and date <= 1:
-        total = min(total, weights[3][1])  # twin signature: capped at the measured odds
+        total = min(total, constants[TWIN_CAP])  # twin signature: capped at the measured odds
     return total

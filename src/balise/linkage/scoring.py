@@ -23,25 +23,46 @@ from typing import Any
 import numpy as np
 
 from balise.linkage.kernels import (
+    COMMON_DATE_FACTOR,
+    COMMON_DATE_INFORMATION,
+    CONSTANTS,
     D0,
+    DATE,
     DATE_WORDS,
+    DOUBLE_DAMAGE_PENALTY,
     F0,
+    FIELDS,
+    FIRST,
+    INFORMATION_CAP,
     L0,
+    LAST,
     LEVELS,
     MISSING,
     NAME_WORDS,
+    NEAR_LEVELS,
+    NEAR_NAMES,
+    PROFILE_BITS,
     PROFILE_COLUMNS,
     PROFILE_DATE_FUNCTIONS,
+    PROFILE_DATE_INFO,
     PROFILE_FUNCTIONS,
+    PROFILE_INFO,
+    PROFILE_PAIR_INFO,
     SEX_BITS,
+    SWAP_PENALTY,
+    TWIN_CAP,
+    WEIGHT_ROWS,
+    Profile,
+    Weights,
+    Words,
     anchored_levels,
+    near_column,
     pair_levels_many,
     segment_counts,
     twin_statistics,
 )
 from balise.linkage.spec import CURRENT, EncodingSpec
 
-FIELDS = 3  # first name, last name, birth date (+ sex in v1)
 # the words of each field's segment in the engine's layout
 SEGMENT_WORDS = ((F0, F0 + NAME_WORDS), (L0, L0 + NAME_WORDS), (D0, D0 + DATE_WORDS))
 
@@ -84,7 +105,7 @@ U_PRIOR_DENSE = np.array(
 U_PRIOR_PAIRS = 2_000
 
 
-def _priors(profile: np.ndarray[Any, Any]) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+def _priors(profile: Profile) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
     """(m prior, u prior) for the records' spec: Bloom filters (v1) or majority votes (v2)."""
     if len(profile) and profile[0, PROFILE_FUNCTIONS] > 0:
         return M_PRIOR_DENSE, U_PRIOR_DENSE
@@ -129,7 +150,7 @@ class ScoringParams:
 
 @dataclass(frozen=True)
 class ScoringModel:
-    weights: np.ndarray[Any, Any]  # (5, 8), as read by kernels.pair_score
+    weights: Weights  # (WEIGHT_ROWS, LEVELS), as read by kernels.pair_score
     threshold: float
     match_share: float
     twin_share: float  # estimated share of twin-signature pairs that are two children
@@ -137,7 +158,7 @@ class ScoringModel:
     u: np.ndarray[Any, Any] = field(repr=False)
 
 
-def _segment_hashes(words: np.ndarray[Any, Any], start: int, stop: int) -> np.ndarray[Any, Any]:
+def _segment_hashes(words: Words, start: int, stop: int) -> np.ndarray[Any, Any]:
     key = np.zeros(len(words), np.uint64)
     for column in range(start, stop):
         key ^= words[:, column]
@@ -165,9 +186,7 @@ def _information(
     return info
 
 
-def record_profile(
-    words: np.ndarray[Any, Any], spec: EncodingSpec = CURRENT
-) -> np.ndarray[Any, Any]:
+def record_profile(words: Words, spec: EncodingSpec = CURRENT) -> np.ndarray[Any, Any]:
     """Per record: set bits per segment, information content of each segment's value, and of
     the two names together (in either order): common pairs like a Turkish first name with a
     Turkish surname are more frequent than their separate frequencies suggest; then the
@@ -177,17 +196,18 @@ def record_profile(
     profile = np.zeros((n, PROFILE_COLUMNS))
     profile[:, PROFILE_FUNCTIONS] = spec.name_functions
     profile[:, PROFILE_DATE_FUNCTIONS] = spec.date_functions
-    profile[:, :3] = counts
+    profile[:, PROFILE_BITS : PROFILE_BITS + FIELDS] = counts
     first, last, date = (_segment_hashes(words, start, stop) for start, stop in SEGMENT_WORDS)
     pair = np.minimum(first, last) * np.uint64(0xBF58476D1CE4E5B9) ^ np.maximum(first, last)
     identity = pair * np.uint64(0x94D049BB133111EB) ^ date
     names = np.concatenate([first, last])
-    present = np.concatenate([counts[:, 0] > 0, counts[:, 1] > 0])
+    present = np.concatenate([counts[:, FIRST] > 0, counts[:, LAST] > 0])
     name_info = _information(names, present, np.concatenate([identity, identity]))
-    profile[:, 3], profile[:, 4] = name_info[:n], name_info[n:]
-    profile[:, 5] = _information(date, counts[:, 2] > SEX_BITS, identity)
-    both = (counts[:, 0] > 0) & (counts[:, 1] > 0)
-    profile[:, 6] = _information(pair, both, identity)
+    profile[:, PROFILE_INFO + FIRST] = name_info[:n]
+    profile[:, PROFILE_INFO + LAST] = name_info[n:]
+    profile[:, PROFILE_DATE_INFO] = _information(date, counts[:, DATE] > SEX_BITS, identity)
+    both = (counts[:, FIRST] > 0) & (counts[:, LAST] > 0)
+    profile[:, PROFILE_PAIR_INFO] = _information(pair, both, identity)
     return profile
 
 
@@ -219,13 +239,15 @@ def _grouped(key: np.ndarray[Any, Any], index: np.ndarray[Any, Any]) -> tuple[An
     return index[order], starts
 
 
-def _present(profile: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    return (profile[:, 0] > 0) & (profile[:, 1] > 0) & (profile[:, 2] > SEX_BITS)
+def _present(profile: Profile) -> np.ndarray[Any, Any]:
+    return (
+        (profile[:, PROFILE_BITS + FIRST] > 0)
+        & (profile[:, PROFILE_BITS + LAST] > 0)
+        & (profile[:, PROFILE_BITS + DATE] > SEX_BITS)
+    )
 
 
-def twin_share(
-    words: np.ndarray[Any, Any], profile: np.ndarray[Any, Any], params: ScoringParams
-) -> float:
+def twin_share(words: Words, profile: Profile, params: ScoringParams) -> float:
     """How many twin-signature pairs are really two children, read from the data.
 
     Records sharing surname and birth date (+ sex) fall into sides by first name. Twins are two
@@ -252,8 +274,8 @@ def twin_share(
 
 
 def estimate_m(
-    words: np.ndarray[Any, Any],
-    profile: np.ndarray[Any, Any],
+    words: Words,
+    profile: Profile,
     u: np.ndarray[Any, Any],
     twins: float,
     sample: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]],
@@ -272,17 +294,17 @@ def estimate_m(
     present = _present(profile)
     hashes = [_segment_hashes(words, start, stop) for start, stop in SEGMENT_WORDS]
     # a pair of names held by one identity has the information log2(population)
-    known = profile[:, 6][np.isfinite(profile[:, 6])]
+    known = profile[:, PROFILE_PAIR_INFO][np.isfinite(profile[:, PROFILE_PAIR_INFO])]
     rare_names = (known.max() if len(known) else 0.0) - math.log2(params.rare_names_holders)
     a, b = sample
     m = np.empty((FIELDS, MISSING))
     for f in range(FIELDS):
         one, two = (g for g in range(FIELDS) if g != f)
         eligible = present.copy()
-        if f == 2:
-            eligible &= profile[:, 6] >= rare_names
+        if f == DATE:
+            eligible &= profile[:, PROFILE_PAIR_INFO] >= rare_names
         else:
-            eligible &= profile[:, 5] >= params.common_date_information
+            eligible &= profile[:, PROFILE_DATE_INFO] >= params.common_date_information
         index = np.flatnonzero(eligible)
         counts = np.zeros(LEVELS)
         if len(index) >= 2:
@@ -307,8 +329,8 @@ def estimate_m(
 
 
 def estimate_model(
-    words: np.ndarray[Any, Any],
-    profile: np.ndarray[Any, Any],
+    words: Words,
+    profile: Profile,
     params: ScoringParams | None = None,
 ) -> ScoringModel:
     params = params or ScoringParams()
@@ -332,19 +354,21 @@ def estimate_model(
     # Prior: each record has `duplicates_per_record` matching pairs among all n(n-1)/2 pairs.
     population = max(n, POPULATION_FLOOR)
     share = params.duplicates_per_record * 2 / (population - 1)
-    weights = np.zeros((5, LEVELS))
+    weights = np.zeros((WEIGHT_ROWS, LEVELS))
     weights[:FIELDS] = np.clip(np.log2(m / u), -12.0, 12.0)
     weights[:FIELDS, 0] = np.log2(m[:, 0])  # the value's own frequency supplies u
     weights[:FIELDS, MISSING] = 0.0
     # A pair links when its posterior probability of being one child reaches 0.5.
     threshold = float(np.log2((1 - share) / share)) + params.threshold_bias
-    weights[3, :6] = (
-        params.swap_penalty,
-        threshold + math.log2((1 - twins) / twins),  # the most a twin-signature pair scores
-        params.information_cap,
-        params.common_date_information,
-        params.common_date_factor,
-        params.double_damage_penalty,
-    )
-    weights[4, :6] = np.log2(m[:2, 1:4]).ravel()  # names nearly agreeing, bounded by rarity
+    constants = weights[CONSTANTS]
+    constants[SWAP_PENALTY] = params.swap_penalty
+    constants[TWIN_CAP] = threshold + math.log2((1 - twins) / twins)
+    constants[INFORMATION_CAP] = params.information_cap
+    constants[COMMON_DATE_INFORMATION] = params.common_date_information
+    constants[COMMON_DATE_FACTOR] = params.common_date_factor
+    constants[DOUBLE_DAMAGE_PENALTY] = params.double_damage_penalty
+    # names nearly agreeing (levels 1 to NEAR_LEVELS), bounded by rarity in kernels.pair_score
+    for f in (FIRST, LAST):
+        for level in range(1, NEAR_LEVELS + 1):
+            weights[NEAR_NAMES, near_column(f, level)] = np.log2(m[f, level])
     return ScoringModel(weights, threshold, share, twins, m, u)

@@ -19,7 +19,7 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 from django.core.exceptions import ImproperlyConfigured
@@ -31,6 +31,13 @@ from balise.audit.services import record_event
 from balise.observatory.facts import SOURCE_LOOKUPS, FactSource, Positions, fact_from, source_of
 from balise.observatory.models import ChildCluster, LinkageRun, StatFact
 from balise.situations.encodings import EncodingIntegrityError, open_sealed
+
+if TYPE_CHECKING:
+    # the engine is imported where it runs (numba compiles on first import); types only here
+    from balise.linkage.dedupe import DedupeParams
+    from balise.linkage.interval import ChildrenEstimate
+    from balise.linkage.kernels import Words
+    from balise.linkage.scoring import ScoringModel
 
 Progress = Callable[[int, int | None, str | None], None]
 
@@ -50,13 +57,13 @@ def _no_progress(done: int, total: int | None = None, stage: str | None = None) 
     return None
 
 
-def dedupe_params() -> Any:
+def dedupe_params() -> DedupeParams:
     from balise.linkage.dedupe import DedupeParams
 
     return DedupeParams()
 
 
-def params_json(params: Any) -> dict[str, Any]:
+def params_json(params: DedupeParams) -> dict[str, Any]:
     def plain(value: Any) -> Any:
         if isinstance(value, np.ndarray):
             return value.tolist()
@@ -70,7 +77,7 @@ def params_json(params: Any) -> dict[str, Any]:
     return result if isinstance(result, dict) else {"params": result}
 
 
-def measure_quality(params: Any, n_children: int = QUALITY_SET_CHILDREN) -> dict[str, Any]:
+def measure_quality(params: DedupeParams, n_children: int = QUALITY_SET_CHILDREN) -> dict[str, Any]:
     """Pairwise precision/recall/F1 and count error on the synthetic quality set.
 
     The set (``balise.linkage.synthetic``) carries every phenomenon of Belgian registers and a
@@ -103,7 +110,7 @@ def measure_quality(params: Any, n_children: int = QUALITY_SET_CHILDREN) -> dict
     }
 
 
-def _children(estimates: Sequence[Any], singletons: int) -> dict[str, Any]:
+def _children(estimates: Sequence[ChildrenEstimate], singletons: int) -> dict[str, Any]:
     """Sum of the per-key estimates; situations compared with nothing are children of their
     own. Adding the bounds of independent groups gives an interval at least as wide as theirs."""
     from balise.linkage.interval import METHOD
@@ -127,7 +134,7 @@ def linkable(version: str) -> bool:
     return version.isascii() and version.isdigit() and int(version) in SPECS
 
 
-def _words(raws: Sequence[bytes], version: str) -> Any:
+def _words(raws: Sequence[bytes], version: str) -> Words:
     """The rows of one linkable spec version, as written."""
     from balise.linkage.dedupe import words_from_base64
     from balise.linkage.spec import spec_for
@@ -139,7 +146,7 @@ def _words(raws: Sequence[bytes], version: str) -> Any:
 def _cluster_groups(
     encoded: Mapping[tuple[str, str], Sequence[tuple[int, bytes]]],
     unencoded: Sequence[int],
-    params: Any,
+    params: DedupeParams,
     say: Progress,
 ) -> tuple[list[list[int]], int, int, list[dict[str, Any]], dict[str, Any], list[dict[str, Any]]]:
     """Groups of situation ids judged to be one child; candidate and link counts; what the
@@ -151,7 +158,7 @@ def _cluster_groups(
     groups: list[list[int]] = [[pk] for pk in unencoded]
     candidates = links = 0
     estimated: list[dict[str, Any]] = []
-    estimates: list[Any] = []
+    estimates: list[ChildrenEstimate] = []
     by_version: dict[str, dict[str, Any]] = {}
     for (version, _key), members in sorted(encoded.items()):
         linked = linkable(version)
@@ -238,7 +245,7 @@ def read_situations(say: Progress) -> SituationsRead:
     return read
 
 
-def estimated_model(model: Any, records: int) -> dict[str, Any]:
+def estimated_model(model: ScoringModel, records: int) -> dict[str, Any]:
     """The scoring parameters the engine read from the data (docs/linkage.md §3), for the run's
     record: the link threshold, the share of twin-signature pairs taken for twins, and the m
     and u probabilities by field (first name, last name, birth date) and agreement level."""

@@ -10,8 +10,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from balise.linkage.dedupe import canonical_order, dedupe_words
+from balise.linkage.dedupe import DedupeParams, canonical_order, dedupe_words
 from balise.linkage.encode import Encoder
+from balise.linkage.interval import IntervalParams
 from balise.linkage.secret import NetworkSecret
 from balise.linkage.synthetic import make_records
 
@@ -48,6 +49,22 @@ def test_it_writes_every_summary_field_on_a_fixed_set() -> None:
     assert isinstance(summary["method"], str)
     assert summary["draws"] == 400
     assert low <= len(set(truth)) <= high  # generator A, tuned on it
+
+
+def test_it_widens_the_interval_downwards_over_the_twin_shares_range() -> None:
+    words, _ = _generated(150, 5)
+    fixed = dedupe_words(
+        words, DedupeParams(interval=IntervalParams(twin_range=False)), interval=True
+    )
+    drawn = dedupe_words(words, interval=True)
+    assert fixed.children is not None
+    assert drawn.children is not None
+    assert drawn.model is not None
+    assert drawn.model.twin_share_low is not None
+    assert drawn.model.twin_share_low < drawn.model.twin_share  # the data leave it open
+    assert (fixed.labels == drawn.labels).all()  # the clustering is the same
+    assert drawn.children.low < fixed.children.low  # more merges are possible in the draws
+    assert drawn.children.high <= fixed.children.high
 
 
 def test_it_gives_no_interval_unless_asked_and_an_empty_one_for_no_records() -> None:

@@ -15,10 +15,12 @@ from balise.linkage.scoring import (
     M_PRIOR,
     M_PRIOR_DENSE,
     ScoringParams,
+    _poisson_lower,
     _poisson_upper,
     estimate_model,
     record_profile,
     twin_share,
+    twin_share_range,
 )
 from balise.linkage.secret import NetworkSecret
 from balise.linkage.spec import CURRENT
@@ -64,6 +66,28 @@ def _families(twins: bool, seed: int = 3) -> list[tuple[str, str, str, str]]:
 def test_the_poisson_bound_is_the_textbook_one() -> None:
     assert _poisson_upper(0, 0.9) == pytest.approx(-math.log(0.1), rel=1e-6)
     assert _poisson_upper(1, 0.9) == pytest.approx(3.8897, rel=1e-4)
+    # lower bounds: half the chi-square quantile at 0.1 with 2k degrees of freedom
+    assert _poisson_lower(0, 0.9) == 0.0
+    assert _poisson_lower(1, 0.9) == pytest.approx(-math.log(0.9), rel=1e-6)
+    assert _poisson_lower(5, 0.9) == pytest.approx(2.4326, rel=1e-4)
+
+
+def test_the_twin_share_range_holds_the_share_the_clustering_uses() -> None:
+    for twins in (True, False):
+        words = _words(_families(twins=twins))
+        profile = record_profile(words)
+        low, high = twin_share_range(words, profile, PARAMS)
+        assert PARAMS.twin_share_bounds[0] <= low <= high
+        assert high == twin_share(words, profile, PARAMS)
+        if twins:
+            assert low >= 0.5  # twins recorded again and again leave little doubt
+        else:
+            assert low < high  # one-off first names: the data leave the share open
+    words = _words(
+        [("Sara", "Benali", "2012-07-14", "F"), ("Yasmine", "Benali", "2012-07-14", "F")]
+    )
+    bound = PARAMS.twin_share_bounds[1]
+    assert twin_share_range(words, record_profile(words), PARAMS) == (bound, bound)
 
 
 def test_twins_recorded_again_and_again_are_read_as_twins() -> None:

@@ -122,6 +122,8 @@ def dedupe_words(
     say("scores")
     scores = score_pairs(words, profile, left, right, model.weights)
     say("clusters")
+    dense = spec.name_functions > 0
+    margin = params.scoring.dense_merge_margin if dense else params.scoring.merge_margin
     labels = cluster_pairs(
         words,
         profile,
@@ -130,7 +132,7 @@ def dedupe_words(
         right,
         scores,
         threshold=model.threshold,
-        average_threshold=model.threshold - params.scoring.merge_margin,
+        average_threshold=model.threshold - margin,
         veto=params.scoring.veto,
         recurring=params.scoring.recurring_difference,
         known_date=params.scoring.common_date_information,

@@ -33,8 +33,8 @@ from typing import Any
 import numba
 import numpy as np
 
-from balise.linkage.kernels import Profile, Words, pair_score
-from balise.linkage.scoring import POPULATION_FLOOR
+from balise.linkage.kernels import CONSTANTS, TWIN_CAP, Profile, Words, pair_score
+from balise.linkage.scoring import POPULATION_FLOOR, ScoringModel
 
 METHOD = (
     "posterior sampling of the uncertain links and merges (Fellegi-Sunter scores estimated on "
@@ -55,6 +55,9 @@ class IntervalParams:
     coverage: float = 0.90
     certain: float = 0.999  # decisions this sure (either way) are not sampled
     max_members: int = 40  # cross pairs of larger clusters: the first this many members
+    # draw the twin share between its bounds (scoring.twin_share_range) rather than fix it at
+    # the upper bound the clustering uses
+    twin_range: bool = True
 
 
 @dataclass(frozen=True)
@@ -202,9 +205,11 @@ def _root(parent: Any, x: int) -> int:
 
 
 @numba.njit(cache=True, nogil=True)
-def _draw_counts(nodes: int, left: Any, right: Any, odds: Any, shifts: Any, seed: int) -> Any:
+def _draw_counts(
+    nodes: int, left: Any, right: Any, odds: Any, twins: Any, shifts: Any, mix: Any, seed: int
+) -> Any:
     """Per draw, how many unions the edges make among `nodes` when each is kept with
-    probability 1 / (1 + 2**-(odds + shift of the draw))."""
+    probability 1 / (1 + 2**-(odds + mix of the draw * twins + shift of the draw))."""
     np.random.seed(seed)
     draws = shifts.shape[0]
     unions = np.zeros(draws, np.int64)
@@ -213,7 +218,8 @@ def _draw_counts(nodes: int, left: Any, right: Any, odds: Any, shifts: Any, seed
         for x in range(nodes):
             parent[x] = x
         for e in range(left.shape[0]):
-            if np.random.random() * (1.0 + 2.0 ** -(odds[e] + shifts[d])) < 1.0:
+            o = odds[e] + mix[d] * twins[e] + shifts[d]
+            if np.random.random() * (1.0 + 2.0**-o) < 1.0:
                 a = _root(parent, left[e])
                 b = _root(parent, right[e])
                 if a != b:
@@ -239,7 +245,7 @@ def _pieces(nodes: int, left: Any, right: Any) -> Any:
 def estimate_children(
     words: Words,
     profile: Profile | None,
-    model: Any,
+    model: ScoringModel | None,
     pairs: tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any]] | None,
     labels: np.ndarray[Any, Any],
     params: IntervalParams,
@@ -279,6 +285,21 @@ def estimate_children(
     cross_score = _cross_scores(
         words, profile, weights, members, starts, a, b, params.max_members, params.best_share
     )
+    # The twin share is known from few groups: the clustering caps twin-signature pairs at its
+    # upper bound, the draws take it anywhere between its bounds (`twins`: how much each
+    # merge's score rises when the cap is the lower bound's).
+    twin_rise = np.zeros(len(cross_score))
+    low_share = model.twin_share_low
+    if params.twin_range and low_share is not None and low_share < model.twin_share:
+        open_weights = weights.copy()
+        open_weights[CONSTANTS, TWIN_CAP] = model.twin_cap(low_share)
+        twin_rise = (
+            _cross_scores(
+                words, profile, open_weights, members, starts, a, b, params.max_members,
+                params.best_share,
+            )
+            - cross_score
+        )  # fmt: skip
 
     # Only uncertain decisions are drawn: certain either way at both ends of the shifts.
     bound = math.log2(params.certain / (1.0 - params.certain)) + params.calibration
@@ -296,7 +317,7 @@ def estimate_children(
         cross_odds = cross_odds - np.log2(crowd)
     sure_tree = tree_odds >= bound
     sampled_tree = ~sure_tree
-    sampled_cross = cross_odds > -bound
+    sampled_cross = cross_odds + twin_rise > -bound
     pieces = _pieces(n, tree_left[sure_tree], tree_right[sure_tree])
     # a merge between clusters joins the pieces of their first members
     ends_left = np.concatenate(
@@ -306,6 +327,7 @@ def estimate_children(
         [pieces[tree_right[sampled_tree]], pieces[members[starts[b[sampled_cross]]]]]
     )
     odds = np.concatenate([tree_odds[sampled_tree], cross_odds[sampled_cross]])
+    twins = np.concatenate([np.zeros(int(sampled_tree.sum())), twin_rise[sampled_cross]])
     base = len(np.unique(pieces))
     nodes, compact = np.unique(np.concatenate([ends_left, ends_right]), return_inverse=True)
     compact = compact.ravel()
@@ -313,7 +335,12 @@ def estimate_children(
     seed = data_seed(words) % (2**31)
     # Calibration: how far the posterior of this data may sit from the engine's, in bits.
     shifts = np.linspace(-params.calibration, params.calibration, params.draws)
-    unions = _draw_counts(len(nodes), compact[:half], compact[half:], odds, shifts, seed)
+    # each draw's twin share, evenly over its range, in an order of its own (seeded like the
+    # draws): the share of the rise from the upper bound's cap to the lower bound's
+    mix = np.random.default_rng(seed).permutation(np.linspace(0.0, 1.0, params.draws))
+    unions = _draw_counts(
+        len(nodes), compact[:half], compact[half:], odds, twins, shifts, mix, seed
+    )
     counts = base - unions
     tail = (1.0 - params.coverage) / 2
     low, high = np.quantile(counts, [tail, 1.0 - tail])

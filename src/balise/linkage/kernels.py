@@ -80,6 +80,16 @@ SAME_DATE = 0.85
 # Agreement levels (docs/linkage.md): 0 best ... 6 worst, 7 missing.
 LEVELS = 8
 MISSING = 7
+# Spec v2 names: the similarity (`dense_similarity`) from which each of levels 0-5 starts. The
+# lower cuts follow where one child's mistyped names stop outnumbering unrelated names on the
+# tuning sets (generator A; docs/linkage.md, "Spec v2 and the count"): level 6 holds what is
+# read as unrelated, level 5 the zone where a short mistyped name and two different names meet.
+DENSE_NAME_CUTS = (0.9, 0.8, 0.65, 0.55, 0.48, 0.38)
+# The twin signature (first names clearly different, surname and date agree) starts at this
+# first-name level: 5 for spec v1's Dice levels, 6 for spec v2 (its level 5 is still within
+# reach of a typo).
+TWIN_LEVEL_BLOOM = 5
+TWIN_LEVEL_DENSE = 6
 
 
 def _ctpop(typingctx: Any, x: Any) -> Any:
@@ -202,7 +212,8 @@ def name_level(c: int, na: int, nb: int, functions: int) -> int:
         return MISSING
     if functions > 0:
         similarity = dense_similarity(c, na, nb, NAME_BITS, functions)
-        return _dense_level(similarity, 0.9, 0.8, 0.7, 0.6, 0.45, 0.3)
+        c0, c1, c2, c3, c4, c5 = DENSE_NAME_CUTS
+        return _dense_level(similarity, c0, c1, c2, c3, c4, c5)
     dice = 2.0 * c / (na + nb)
     if dice >= 0.9:
         return 0
@@ -388,7 +399,8 @@ def pair_score(words: Any, profile: Any, i: int, j: int, weights: Any) -> float:
     # Twins: same surname and birth date, first names both present and clearly different.
     # Such a pair is worth no more than the odds, measured on the data, that the pattern is one
     # child rather than twins (scoring.twin_share).
-    if swapped == 0 and first >= 5 and first != MISSING and last <= 1 and date <= 1:
+    twin_level = TWIN_LEVEL_DENSE if pi[PROFILE_FUNCTIONS] > 0 else TWIN_LEVEL_BLOOM
+    if swapped == 0 and first >= twin_level and first != MISSING and last <= 1 and date <= 1:
         total = min(total, weights[CONSTANTS, TWIN_CAP])
     return total
 

@@ -13,6 +13,7 @@ from balise.linkage.kernels import (
     DATE,
     DATE_PARTS,
     DATE_WORDS,
+    DENSE_NAME_CUTS,
     DOUBLE_DAMAGE_PENALTY,
     F0,
     INFORMATION_CAP,
@@ -25,6 +26,8 @@ from balise.linkage.kernels import (
     SEX_BITS,
     SWAP_PENALTY,
     TWIN_CAP,
+    TWIN_LEVEL_BLOOM,
+    TWIN_LEVEL_DENSE,
 )
 
 
@@ -66,7 +69,7 @@ def _dense_level(c: int, na: int, nb: int, bits: int, h: int, cuts: tuple[float,
 
 def name_level(c: int, na: int, nb: int, functions: int = 0) -> int:
     if functions and na and nb:
-        return _dense_level(c, na, nb, NAME_WORDS * 64, functions, (0.9, 0.8, 0.7, 0.6, 0.45, 0.3))
+        return _dense_level(c, na, nb, NAME_WORDS * 64, functions, DENSE_NAME_CUTS)
     return _level(c, na, nb, (0.9, 0.75, 0.6, 0.45, 0.3), 1)
 
 
@@ -156,6 +159,7 @@ def pair_score(
         total -= constants[SWAP_PENALTY]
     if 2 <= date < MISSING and (2 <= first < MISSING or 2 <= last < MISSING):
         total -= constants[DOUBLE_DAMAGE_PENALTY]
-    if not swapped and MISSING != first >= 5 and last <= 1 and date <= 1:
+    twin_level = TWIN_LEVEL_DENSE if functions[0] else TWIN_LEVEL_BLOOM
+    if not swapped and MISSING != first >= twin_level and last <= 1 and date <= 1:
         total = min(total, constants[TWIN_CAP])  # twin signature: capped at the measured odds
     return total

@@ -87,18 +87,19 @@ U_PRIOR = np.array(
     ]
 )
 # Spec v2 (keyed majority votes, compared by Hamming distance) has its own level distributions:
-# m and u measured on 10,000 generated children (seed 100, not a reporting set), v2 encodings.
+# m and u measured on 10,000 generated children (seed 100, not a reporting set), v2 encodings,
+# with the name levels of kernels.DENSE_NAME_CUTS (benchmarks/linkage_priors.py prints them).
 M_PRIOR_DENSE = np.array(
     [
-        [0.81, 0.034, 0.055, 0.033, 0.042, 0.016, 0.01],
-        [0.795, 0.065, 0.048, 0.035, 0.034, 0.015, 0.008],
+        [0.8126, 0.032, 0.0726, 0.0335, 0.0174, 0.0158, 0.0161],
+        [0.7955, 0.0648, 0.0661, 0.0291, 0.0158, 0.0158, 0.0129],
         [0.75, 0.073, 0.131, 0.028, 0.009, 0.006, 0.003],
     ]
 )
 U_PRIOR_DENSE = np.array(
     [
-        [0.0014, 0.0005, 0.0007, 0.0013, 0.0254, 0.2534, 0.6613, 0.0560],
-        [0.0007, 0.0003, 0.0004, 0.0009, 0.0260, 0.2619, 0.7057, 0.0041],
+        [0.0014, 0.0004, 0.0012, 0.0027, 0.0089, 0.0973, 0.8293, 0.0588],
+        [0.0008, 0.0003, 0.0007, 0.0023, 0.0090, 0.1024, 0.8829, 0.0016],
         [0.0014, 0.0047, 0.0550, 0.0438, 0.0740, 0.3718, 0.3723, 0.0770],
     ]
 )
@@ -139,6 +140,9 @@ class ScoringParams:
     double_damage_penalty: float = 3.0
     threshold_bias: float = -3.0  # bits added to the posterior-0.5 threshold
     merge_margin: float = 0.0  # clusters merge when their mean cross score >= threshold - this
+    # ... for spec v2, whose noisier name similarity lowers the mean cross score of one child's
+    # records (a mistyped short name reads a level or two lower than under v1)
+    dense_merge_margin: float = 1.0
     veto: float = 0.0  # ... and no cross pair scores below this (bits)
     # Clusters stay apart when each holds a value in two or more records and the two values
     # differ at least at this level (first name, last name, known birth date; 7 = never).
@@ -156,6 +160,13 @@ class ScoringModel:
     twin_share: float  # estimated share of twin-signature pairs that are two children
     m: np.ndarray[Any, Any] = field(repr=False)
     u: np.ndarray[Any, Any] = field(repr=False)
+    # the lower bound of that share at the same confidence: how far the data leave it open
+    # (the clustering uses the upper bound; the children interval draws between the two)
+    twin_share_low: float | None = None
+
+    def twin_cap(self, share: float) -> float:
+        """The most a twin-signature pair scores when `share` of such pairs are twins."""
+        return self.threshold + math.log2((1 - share) / share)
 
 
 def _segment_hashes(words: Words, start: int, stop: int) -> np.ndarray[Any, Any]:
@@ -247,6 +258,28 @@ def _present(profile: Profile) -> np.ndarray[Any, Any]:
     )
 
 
+def _poisson_lower(observed: int, confidence: float) -> float:
+    """The Poisson mean below which seeing `observed` or more has probability 1 - confidence."""
+    if observed == 0:
+        return 0.0
+
+    def at_least(mean: float) -> float:
+        term = total = math.exp(-mean)
+        for k in range(1, observed):
+            term *= mean / k
+            total += term
+        return 1.0 - total
+
+    low, high = 0.0, float(observed)
+    for _ in range(100):
+        middle = (low + high) / 2
+        if at_least(middle) < 1 - confidence:
+            low = middle
+        else:
+            high = middle
+    return low
+
+
 def twin_share(words: Words, profile: Profile, params: ScoringParams) -> float:
     """How many twin-signature pairs are really two children, read from the data.
 
@@ -257,20 +290,27 @@ def twin_share(words: Words, profile: Profile, params: ScoringParams) -> float:
     The observed count of two-by-two side pairs, against T * q**2 expected if all were twins,
     bounds the twin share from above (Poisson, `twin_confidence`); no evidence means twins.
     """
+    return twin_share_range(words, profile, params)[1]
+
+
+def twin_share_range(words: Words, profile: Profile, params: ScoringParams) -> tuple[float, float]:
+    """The twin share's lower and upper bounds at `twin_confidence` (`twin_share` is the upper
+    one, which the clustering uses); without evidence both are the upper limit (twins)."""
     low, high = params.twin_share_bounds
     index = np.flatnonzero(_present(profile))
     if len(index) < 2:
-        return high
+        return high, high
     key = _segment_hashes(words[index], L0, D0 + DATE_WORDS)  # surname and date together
     order, starts = _grouped(key, index)
     ordinary, repeated, sides, both = twin_statistics(
         words, profile, order, starts, params.twin_group_limit
     )
     if ordinary == 0 or sides == 0 or repeated == 0:
-        return high
+        return high, high
     expected_if_twins = sides * (repeated / ordinary) ** 2
-    share = _poisson_upper(int(both), params.twin_confidence) / expected_if_twins
-    return float(min(max(share, low), high))
+    upper = _poisson_upper(int(both), params.twin_confidence) / expected_if_twins
+    lower = _poisson_lower(int(both), params.twin_confidence) / expected_if_twins
+    return float(min(max(lower, low), high)), float(min(max(upper, low), high))
 
 
 def estimate_m(
@@ -346,7 +386,7 @@ def estimate_model(
         u[f] += np.bincount(random_levels[:, f], minlength=LEVELS)
     u /= u.sum(axis=1, keepdims=True)
 
-    twins = twin_share(words, profile, params)
+    twins_low, twins = twin_share_range(words, profile, params)
     m = np.empty((FIELDS, LEVELS))
     estimated = estimate_m(words, profile, u, twins, (a[keep], b[keep]), params)
     m[:, :MISSING] = estimated * (1 - u[:, MISSING : MISSING + 1])
@@ -362,7 +402,7 @@ def estimate_model(
     threshold = float(np.log2((1 - share) / share)) + params.threshold_bias
     constants = weights[CONSTANTS]
     constants[SWAP_PENALTY] = params.swap_penalty
-    constants[TWIN_CAP] = threshold + math.log2((1 - twins) / twins)
+    constants[TWIN_CAP] = threshold + math.log2((1 - twins) / twins)  # ScoringModel.twin_cap
     constants[INFORMATION_CAP] = params.information_cap
     constants[COMMON_DATE_INFORMATION] = params.common_date_information
     constants[COMMON_DATE_FACTOR] = params.common_date_factor
@@ -371,4 +411,4 @@ def estimate_model(
     for f in (FIRST, LAST):
         for level in range(1, NEAR_LEVELS + 1):
             weights[NEAR_NAMES, near_column(f, level)] = np.log2(m[f, level])
-    return ScoringModel(weights, threshold, share, twins, m, u)
+    return ScoringModel(weights, threshold, share, twins, m, u, twins_low)

@@ -20,6 +20,7 @@ from balise.core.charts import (
     Chart,
     bar_chart,
     grouped_bar_chart,
+    heat_map,
     line_chart,
     stacked_bar_chart,
 )
@@ -45,6 +46,7 @@ def _all_charts() -> list[Chart]:
         ),
         line_chart(title="Result", x_labels=["2023", "2024"], series=[("Result", [-5, 7])]),
         stacked_bar_chart(title="Shares", items=[("A", 1), ("B", 3)]),
+        heat_map(title="Overlap", rows=["A", "B"], columns=["A", "B"], values=[[3, 1], [1, 2]]),
     ]
 
 
@@ -213,3 +215,27 @@ def test_it_draws_the_same_bars_in_a_weasyprint_pdf() -> None:
     assert len(widths) == 3
     for width, value in zip(widths, values, strict=True):
         assert width == pytest.approx(float(value) / 120000 * 464, abs=0.01)
+
+
+def test_it_shades_heat_map_cells_by_value_and_writes_each_value() -> None:
+    chart = heat_map(
+        title="Overlap",
+        rows=["Police", "Youth aid"],
+        columns=["Police", "Youth aid"],
+        values=[[8, 1], [1, 0]],
+    )
+    root = _parse(chart)
+    cells = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "cell"]
+    assert [(c.attrib["data-value"], c.attrib["data-level"]) for c in cells] == [
+        ("8", "4"),
+        ("1", "1"),
+        ("1", "1"),
+        ("0", "0"),
+    ]
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert texts.count("1") >= 2
+    assert {"8", "0"} <= set(texts)
+    assert chart.rows == [("Police", "8", "1"), ("Youth aid", "1", "0")]
+    assert "Police: Police 8, Youth aid 1" in chart.text_alternative
+    with pytest.raises(ValueError, match="rows"):
+        heat_map(title="Bad", rows=["A"], columns=["A", "B"], values=[[1]])

@@ -32,4 +32,4 @@ def test_it_reads_the_dashboard_and_release_pages_at_390_px(
     page.get_by_role("link", name="Qui sont les enfants").click()  # the table of contents
     expect(page.get_by_role("heading", name="Qui sont les enfants")).to_be_in_viewport()
     expect(page.locator("[data-yearly-note]").first).to_be_visible()
-    expect(page.locator("table.heat")).to_be_visible()
+    expect(page.locator('figure[data-chart="heat"] svg')).to_be_visible()

@@ -134,4 +134,6 @@ def test_it_sorts_explains_and_compares(linked: Network, personas: Personas) -> 
     comparison = page[page.index('id="comparison"') :]
     assert "2025" in comparison[:200]
     assert '<td class="num">3</td><td class="num">1</td><td class="num">+2' in comparison
-    assert 'class="heat-' in page
+    overlap = page[page.index('id="overlap"') :]
+    assert 'data-chart="heat"' in overlap  # the house's SVG chart, with its data table
+    assert '<th scope="row">Police</th><td class="num">3</td>' in overlap

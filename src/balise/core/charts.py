@@ -22,6 +22,9 @@ The four kinds:
   each series has its own marker shape and is named at its last point; negative values allowed.
 - ``stacked_bar_chart(title=, items=[(label, value)])``: one 100 % bar for a part-of-whole view
   (rather than a pie), segments numbered and listed with their share.
+- ``heat_map(title=, rows=[...], columns=[...], values=[[value per column] per row])``: a grid
+  of cells shaded by value, each with its value written in it (columns numbered, their names
+  listed above the grid), e.g. children known to two sectors.
 
 Values are ``int``, ``Decimal`` or ``float``, never negative except in line charts. They are shown
 through ``value_format`` (default: the active language's grouping, e.g. ``12 345,5``); geometry
@@ -49,7 +52,7 @@ from django.utils.translation import gettext as _
 
 Number = int | float | Decimal
 ValueFormat = Callable[[Number], str]
-Kind = Literal["bar", "grouped", "line", "stacked"]
+Kind = Literal["bar", "grouped", "line", "stacked", "heat"]
 
 __all__ = [
     "PALETTE",
@@ -57,6 +60,7 @@ __all__ = [
     "Number",
     "bar_chart",
     "grouped_bar_chart",
+    "heat_map",
     "line_chart",
     "stacked_bar_chart",
 ]
@@ -161,6 +165,7 @@ class Chart:
             "grouped": _draw_grouped,
             "line": _draw_line,
             "stacked": _draw_stacked,
+            "heat": _draw_heat,
         }[self.kind]
         height, body = draw(self)
         cid = self.dom_id
@@ -468,6 +473,61 @@ def _draw_stacked(chart: Chart) -> tuple[int, str]:
     return math.ceil(y + PAD), "".join(parts)
 
 
+#: Heat-map shades, lightest first: the first three carry dark text (contrast over 8:1), the
+#: darkest white text (6.7:1); a zero is white with a grey outline.
+HEAT_FILLS = ("#e4edf7", "#c8daef", "#9dbde2", PALETTE[0])
+CELL = 30
+
+
+def _heat_level(value: float, largest: float) -> int:
+    """0 for a zero, else 1 to len(HEAT_FILLS) by the value's share of the largest."""
+    if value <= 0 or largest <= 0:
+        return 0
+    return min(len(HEAT_FILLS), 1 + int(len(HEAT_FILLS) * value / largest - 1e-9))
+
+
+def _draw_heat(chart: Chart) -> tuple[int, str]:
+    columns = [name for name, _values in chart.series]
+    if not columns or not chart.categories:
+        return _empty(0)
+    largest = max(_num(v) for _name, values in chart.series for v in values)
+    parts: list[str] = []
+    y = 0.0
+    for i, name in enumerate(columns):  # the columns' names, numbered, above the grid
+        for j, line in enumerate(_wrap(f"{i + 1}. {name}", _max_chars(WIDTH - 2 * PAD))):
+            y += LINE
+            parts.append(_text(PAD + (0 if j == 0 else 18), y - 4, line, fill=MUTED))
+    width = (WIDTH - 2 * PAD) / len(columns)
+    y += PAD + LINE
+    for i in range(len(columns)):
+        parts.append(_text(PAD + width * (i + 0.5), y - 4, str(i + 1), anchor="middle"))
+    for r, label in enumerate(chart.categories):
+        for line in _wrap(label, _max_chars(WIDTH - 2 * PAD)):
+            y += LINE
+            parts.append(_text(PAD, y - 4, line))
+        for c, (_name, values) in enumerate(chart.series):
+            value = values[r]
+            level = _heat_level(_num(value), largest)
+            fill = HEAT_FILLS[level - 1] if level else "#ffffff"
+            x = PAD + c * width
+            parts.append(
+                f'<rect class="cell" x="{x + 1:.2f}" y="{y + 2:.1f}" width="{width - 2:.2f}" '
+                f'height="{CELL}" fill="{fill}" stroke="{GRID}" data-level="{level}" '
+                f'data-value="{_esc(str(value))}"/>'
+            )
+            parts.append(
+                _text(
+                    x + width / 2,
+                    y + 2 + CELL - 10,
+                    chart.value_format(value),
+                    anchor="middle",
+                    fill="#ffffff" if level == len(HEAT_FILLS) else INK,
+                )
+            )
+        y += CELL + 2 + PAD
+    return math.ceil(y), "".join(parts)
+
+
 def _labels(items: Sequence[tuple[str, Number]]) -> tuple[tuple[str, ...], tuple[Number, ...]]:
     return tuple(str(label) for label, _v in items), tuple(v for _label, v in items)
 
@@ -567,6 +627,36 @@ def stacked_bar_chart(
         title=str(title),
         categories=labels,
         series=(("", _check(values)),),
+        unit=unit,
+        description=str(description),
+        value_format=value_format,
+        chart_id=chart_id,
+    )
+
+
+def heat_map(
+    *,
+    title: str,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    values: Sequence[Sequence[Number]],
+    unit: str = "",
+    description: str = "",
+    value_format: ValueFormat = default_format,
+    chart_id: str = "",
+) -> Chart:
+    """A grid of ``values[row][column]``, each cell shaded by its value and showing it."""
+    labels = tuple(str(r) for r in rows)
+    if len(values) != len(labels) or any(len(row) != len(columns) for row in values):
+        raise ValueError(f"values must be {len(labels)} rows of {len(columns)} columns")
+    series = tuple(
+        (str(name), _check([row[c] for row in values])) for c, name in enumerate(columns)
+    )
+    return Chart(
+        kind="heat",
+        title=str(title),
+        categories=labels,
+        series=series,
         unit=unit,
         description=str(description),
         value_format=value_format,

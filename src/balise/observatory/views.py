@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from balise.accounts.access import platform_role_required, request_user
 from balise.accounts.models import PlatformRole
 from balise.audit.services import record_event
+from balise.core.charts import heat_map
 from balise.disclosure import DEFAULT_THRESHOLD
 from balise.jobs.services import job_enqueue
 from balise.observatory import figures, selectors
@@ -106,7 +107,6 @@ DASHBOARD_GROUPS: tuple[tuple[str, Any, tuple[str, ...]], ...] = (
         ("forms", "recruitment_channels", "places", "signs", "vulnerabilities"),
     ),
 )
-HEAT_LEVELS = 5
 
 
 def _section(name: str, rows: list[selectors.Row], children: int) -> dict[str, Any]:
@@ -181,23 +181,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             for name in names
         ]
         groups.append({"anchor": anchor, "title": title, "sections": sections})
-    largest = max(matrix.values(), default=0) or 1
-    overlap_rows = [
-        (
-            selectors.sector_label(a),
-            [
-                {
-                    "value": matrix.get((a, b), 0),
-                    "level": 0
-                    if not matrix.get((a, b), 0)
-                    else 1 + (HEAT_LEVELS - 1) * matrix.get((a, b), 0) // largest,
-                    "diagonal": a == b,
-                }
-                for b in sectors
-            ],
-        )
-        for a in sectors
-    ]
+    labels = [selectors.sector_label(s) for s in sectors]
+    overlap_chart = heat_map(
+        title=_(
+            "Sector × sector: children known to both (diagonal: children known to the sector); "
+            "darker cells hold more children"
+        ),
+        rows=labels,
+        columns=labels,
+        values=[[matrix.get((a, b), 0) for b in sectors] for a in sectors],
+    )
     pairs = sorted(
         ((n, a, b) for (a, b), n in matrix.items() if sectors.index(a) < sectors.index(b)),
         reverse=True,
@@ -216,8 +209,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "totals": totals,
             "groups": groups,
             "comparison": _comparison(filters, run, facts),
-            "overlap_headers": [selectors.sector_label(s) for s in sectors],
-            "overlap_rows": overlap_rows,
+            "overlap_chart": overlap_chart,
             "overlap_text": overlap_text,
             "query": request.GET.urlencode(),
         },

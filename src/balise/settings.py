@@ -296,6 +296,15 @@ BALISE_JOBS_RUNNER = env_str("BALISE_JOBS_RUNNER", "thread")
 BALISE_JOBS_SYNC = env_bool("BALISE_JOBS_SYNC", False)
 # Jobs run at once in one web process (the "thread" runner); further jobs wait in its queue.
 BALISE_JOBS_THREADS = env_int("BALISE_JOBS_THREADS", 2)
+# The public home page's sections, in page order (balise.core.home): each app offers its own.
+BALISE_HOME_SECTIONS = (
+    "balise.detection.home.section",
+    "balise.observatory.home.section",
+    "balise.training.home.section",
+    "balise.publications.home.section",
+    "balise.publications.home.newsletter_section",
+    "balise.reports.home.section",
+)
 # Called by `balise jobs work` at every poll, besides queued jobs: the outbox's due retries.
 BALISE_JOBS_PERIODIC = (
     "balise.mail.services.deliver_due",

@@ -11,8 +11,8 @@ from tests.conftest import Personas, login_verified
 def test_it_links_the_catalogue_for_visitors(client: Client, db: None) -> None:
     html = client.get("/", headers={"accept-language": "nl"}).content.decode()
     assert (
-        '<a href="/publications/">Analyses, studies, hulpmiddelen en activiteitenverslagen</a>'
-        in html
+        '<a class="button" href="/publications/">'
+        "Analyses, studies, hulpmiddelen en activiteitenverslagen</a>" in html
     )
     assert "/publications/manage/" not in html
 

@@ -31,8 +31,7 @@ warm: $(VENV)/.installed
 run: install
 	mkdir -p "$${BALISE_VAR_DIR:-var}"
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input
-	$(DEMO_ENV) $(BIN)/balise demo --at-least $(DEMO_SITUATIONS) --seed 1
-	$(DEMO_ENV) $(BIN)/balise linkage run
+	$(DEMO_ENV) $(BIN)/balise demo --at-least $(DEMO_SITUATIONS) --seed 1 --publish-release
 	$(DEMO_ENV) $(BIN)/balise jobs work --once
 	@echo "Balise is starting at http://127.0.0.1:$(PORT) (demo settings; Ctrl-C stops it)"
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT) --noreload

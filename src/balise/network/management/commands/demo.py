@@ -123,6 +123,16 @@ class Command(BaseCommand):
             help="top the synthetic situations up to N (nothing is added when there are N already)",
         )
         parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed")
+        parser.add_argument(
+            "--publish-release",
+            type=int,
+            nargs="?",
+            const=0,
+            default=None,
+            metavar="YYYY",
+            help="link the situations and publish a statistics release of YYYY (default: the "
+            "last complete year), drafted and approved by the two demo analysts",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO or settings.PRODUCTION:
@@ -152,10 +162,6 @@ class Command(BaseCommand):
 
         for line in add_demo_publications():
             self.stdout.write(f"Added {line}.")
-        from balise.reports.demo import add_demo_reports
-
-        for line in add_demo_reports():
-            self.stdout.write(f"Added {line}.")
         if options["situations"] < 0 or options["at_least"] < 0:
             raise CommandError("--situations and --at-least take a positive number")
         wanted = options["situations"]
@@ -170,6 +176,30 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{written} synthetic situations recorded across the demo organisations "
                 "(identities encoded under var/demo-network-secret)."
+            )
+        if options["publish_release"] is not None:
+            self._publish_release(options["publish_release"])
+        # Last: the frozen demo activity report reads the release published just above.
+        from balise.reports.demo import add_demo_reports
+
+        for line in add_demo_reports():
+            self.stdout.write(f"Added {line}.")
+
+    def _publish_release(self, period: int) -> None:
+        from balise.observatory.demo_release import last_complete_year, publish_demo_release
+
+        period = period or last_complete_year()
+        release = publish_demo_release(
+            period=period,
+            drafted_by=User.objects.get(email=f"analyst@{DEMO_DOMAIN}"),
+            approved_by=User.objects.get(email=f"analyst2@{DEMO_DOMAIN}"),
+            say=self.stdout.write,
+        )
+        if release is None:
+            self.stdout.write(f"A statistics release of {period} is already published.")
+        else:
+            self.stdout.write(
+                f"Published the statistics release of {period} (/statistics/{release.pk}/)."
             )
 
     def _hand_out_secret(self) -> None:

@@ -15,7 +15,14 @@ from typing import Final
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, override
 
-from balise.situations.validation import MAX_NOTE_CHARS, MULTI_FIELDS, REQUIRED, SINGLE_FIELDS
+from balise.situations.validation import (
+    FIELDS,
+    IDENTITY_FIELDS,
+    MAX_NOTE_CHARS,
+    MULTI_FIELDS,
+    REQUIRED,
+    SINGLE_FIELDS,
+)
 from balise.taxonomy.loader import load
 
 LANGUAGES: Final = ("fr", "nl", "en")
@@ -74,22 +81,10 @@ READABLE_HEADERS: Final[Mapping[str, Mapping[str, str]]] = {
 # Columns an export writes that the import reads past: the server sets them.
 EXPORT_ONLY: Final = ("dictionary_version", "created_at", "updated_at")
 
-# The situation columns of a template, in order (the reference is the encoder's record_id).
-TEMPLATE_FIELDS: Final = (
-    "detection_month",
-    "arrondissement",
-    "age_years",
-    "gender",
-    "citizenship_group",
-    "unaccompanied",
-    "forms",
-    "recruitment_channels",
-    "places",
-    "vulnerabilities",
-    "signs",
-    "actions",
-    "status",
-    "note",
+# The situation columns of a template, in order: the record's fields without the reference
+# (the encoder's record_id) and the identity encoding (the encoder writes it).
+TEMPLATE_FIELDS: Final = tuple(
+    name for name in FIELDS if name != "reference" and name not in IDENTITY_FIELDS
 )
 # What the in-browser encoder (bulk-encode.js) reads, and `balise encode`: fixed names.
 IDENTITY_COLUMNS: Final = ("record_id", "first_name", "last_name", "birth_date", "sex")

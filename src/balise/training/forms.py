@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from balise.training.models import LANGUAGE_CHOICES, Course, Evaluation, Session
 from balise.training.selectors import province_choices, sector_choices
+from balise.training.services import COURSE_FIELDS, SESSION_FIELDS
 
 MAX_QUESTIONS = 10
 
@@ -39,17 +40,7 @@ class CourseForm(CourseFormBase):
 
     class Meta:
         model = Course
-        fields = [
-            "text_language",
-            "title",
-            "summary",
-            "objectives",
-            "audience_sectors",
-            "duration_hours",
-            "languages",
-            "trainers",
-            "is_archived",
-        ]
+        fields = list(COURSE_FIELDS)
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 5}),
             "objectives": forms.Textarea(attrs={"rows": 4}),
@@ -83,25 +74,8 @@ class SessionForm(SessionFormBase):
 
     class Meta:
         model = Session
-        fields = [
-            "starts_at",
-            "ends_at",
-            "language",
-            "venue",
-            "address",
-            "province",
-            "online_url",
-            "partner",
-            "trainer",
-            "external_registration_url",
-            "capacity",
-            "waitlist_enabled",
-            "registration_deadline",
-            "cancellation_deadline",
-            "approval_required",
-            "offer_hold_hours",
-            "is_published",
-        ]
+        # The service's fields, but the course (from the URL) and the questions (edited as text).
+        fields = [name for name in SESSION_FIELDS if name not in ("course", "questions")]
         # "Places" alone is translated as a venue ("Lieux") elsewhere in the house.
         labels = {"capacity": _("Number of places")}
         widgets = {

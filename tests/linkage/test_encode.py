@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from balise.linkage.encode import Encoder
-from balise.linkage.reference import dice
 from balise.linkage.secret import NetworkSecret, loads_secret, new_secret
 from balise.linkage.spec import CURRENT, SPECS, VECTORS
+from balise.linkage.twins import dice
 from balise.linkage.vectors import build
 
 SECRET = NetworkSecret(bytes(range(32)))

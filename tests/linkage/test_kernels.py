@@ -1,4 +1,4 @@
-"""The compiled kernels equal the pure-Python reference."""
+"""The compiled kernels equal the pure-Python twins."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from balise.linkage import reference
+from balise.linkage import twins
 from balise.linkage.kernels import dice_all_pairs, engine_words, pair_score
 from balise.linkage.scoring import estimate_model, record_profile
 from balise.linkage.spec import SPEC_V1, SPEC_V2
@@ -42,7 +42,7 @@ def _check_against_reference(words: np.ndarray, spec, functions: tuple[int, int]
         for j in range(len(words)):
             fast = pair_score(words, profile, i, j, weights)
             a, b = min(i, j), max(i, j)  # the kernel scores a pair in index order
-            slow = reference.pair_score(
+            slow = twins.pair_score(
                 words[a], words[b], profile[a, 3:], profile[b, 3:], weights, functions
             )
             assert abs(fast - slow) < 1e-9
@@ -80,7 +80,7 @@ def test_it_finds_all_pairs_like_the_reference(words: np.ndarray, seed: int) -> 
     assert set(zip(capped[0].tolist(), capped[1].tolist(), strict=True)) == set(found)
     for i in range(len(words)):
         for j in range(len(words)):
-            d = reference.dice(words[i], words[j])
+            d = twins.dice(words[i], words[j])
             assert ((i, j) in found) == (d >= 0.3)
             if (i, j) in found:
                 assert abs(found[(i, j)] - d) < 1e-6
@@ -91,6 +91,6 @@ def test_it_scores_identical_records_as_agreeing_fully() -> None:
     words[1] = words[0]
     profile = record_profile(words, SPEC_V1)
     weights = estimate_model(words, profile).weights
-    assert reference.pair_levels(words[0], words[1]) == (0, 0, 0, 0)
+    assert twins.pair_levels(words[0], words[1]) == (0, 0, 0, 0)
     assert pair_score(words, profile, 0, 1, weights) > pair_score(words, profile, 0, 2, weights)
-    assert reference.dice(words[0], words[1]) == 1.0
+    assert twins.dice(words[0], words[1]) == 1.0

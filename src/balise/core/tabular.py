@@ -115,7 +115,7 @@ def localised_issues(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 
 
 @dataclass
-class Table:
+class Sheet:
     """The header and the rows of the first sheet, every cell as text."""
 
     header: list[str]
@@ -273,7 +273,7 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv(content: bytes, *, max_rows: int) -> Table:
+def read_csv(content: bytes, *, max_rows: int) -> Sheet:
     text, encoding = decode_text(content)
     first_line = text.partition("\n")[0].partition("\r")[0]  # LF, CRLF or CR alone
     delimiter = sniff_delimiter(first_line)
@@ -302,7 +302,7 @@ def read_csv(content: bytes, *, max_rows: int) -> Table:
     # Spreadsheets often export empty trailing columns ("a;b;c;;;"): they carry nothing.
     while header and not header[-1].strip():
         header.pop()
-    return Table(header, rows, "csv", encoding, delimiter)
+    return Sheet(header, rows, "csv", encoding, delimiter)
 
 
 def _xlsx_cell(value: object) -> str:
@@ -321,7 +321,7 @@ def _xlsx_cell(value: object) -> str:
     return str(value)
 
 
-def read_xlsx(content: bytes, *, max_rows: int) -> Table:
+def read_xlsx(content: bytes, *, max_rows: int) -> Sheet:
     from openpyxl import load_workbook
 
     max_bytes, _rows = limits()
@@ -368,7 +368,7 @@ def read_xlsx(content: bytes, *, max_rows: int) -> Table:
             rows.append((index, cells))
     finally:
         workbook.close()
-    return Table(header, rows, "xlsx")
+    return Sheet(header, rows, "xlsx")
 
 
 def _refuse_declared_size(
@@ -386,7 +386,7 @@ def _refuse_declared_size(
         raise _too_many_cells(budget.limit)
 
 
-def read_table(content: bytes, *, no_rows_reason: Message | None = None) -> Table:
+def read_table(content: bytes, *, no_rows_reason: Message | None = None) -> Sheet:
     """Read an upload, whatever its name says: the bytes tell XLSX from CSV.
 
     ``no_rows_reason`` is the caller's words for a header without rows ("no situations")."""

@@ -1,6 +1,6 @@
 """Compiled similarity kernels on encodings held as rows of 64-bit words (numba, POPCNT).
 
-`balise.linkage.reference` holds the slow pure-Python twins of these functions; the property
+`balise.linkage.twins` holds the slow pure-Python twins of these functions; the property
 tests check that both agree. Layout: spec v2's, words 0-11 first names, 12-23 last name, 24-31
 date (`engine_words` pads spec v1's 6 + 6 + 4 words into it). Spec v1 segments are Bloom
 filters compared by Dice; spec v2 segments are keyed majority votes compared by Hamming

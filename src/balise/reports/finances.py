@@ -23,7 +23,7 @@ from balise.core.tabular import (
     ImportIssue,
     ImportRefused,
     Message,
-    Table,
+    Sheet,
     fold_header,
     read_table,
 )
@@ -266,7 +266,7 @@ def _issue(row: int, column: str, value: str, code: str, reason: str) -> ImportI
     return ImportIssue(row=row, column=column, value=shown, reason=reason, code=code)
 
 
-def _map_header(table: Table) -> dict[str, int]:
+def _map_header(table: Sheet) -> dict[str, int]:
     if table.file_format == "csv" and table.delimiter != ";":
         found = {",": _("commas"), "\t": _("tabs")}.get(table.delimiter, table.delimiter)
         raise ImportRefused(

@@ -31,7 +31,7 @@ from balise.core.tabular import (  # the shared reader; names re-exported for ca
     ImportIssue,
     ImportRefused,
     Message,
-    Table,
+    Sheet,
     _file_issue,
     _issue,
     _too_many_columns,
@@ -159,7 +159,7 @@ def shown_value(value: object, field_name: str | None) -> str:
     return text
 
 
-def read_table(content: bytes) -> Table:
+def read_table(content: bytes) -> Sheet:
     """Read an upload (CSV or XLSX) with the shared reader, in the words of situations."""
     return _read_table(
         content,
@@ -378,7 +378,7 @@ def _validation_reasons(data: Mapping[str, object], count: int) -> list[dict[str
 
 
 def check_rows(
-    table: Table,
+    table: Sheet,
     columns: ColumnMap,
     *,
     actor: User,
@@ -599,7 +599,7 @@ def apply_plan(
 
 def _result(
     mode: str,
-    table: Table | None,
+    table: Sheet | None,
     check: CheckResult | None,
     issues: Sequence[ImportIssue],
     counts: Mapping[str, int] | None = None,
@@ -652,7 +652,7 @@ def run_import(
     mode = "apply" if apply else "check"
     if not actor.is_active or not actor.is_steward or actor.organisation_id != organisation.pk:
         raise JobError(gettext_noop("Only a steward of the organisation can import situations."))
-    table: Table | None = None
+    table: Sheet | None = None
     check: CheckResult | None = None
     try:
         if progress:
@@ -734,7 +734,7 @@ __all__ = [
     "MAX_COLUMNS",
     "ImportIssue",
     "ImportRefused",
-    "Table",
+    "Sheet",
     "check_size",
     "decode_text",
     "estimate_rows",

@@ -1,4 +1,4 @@
-"""Pure-Python reference twins of the compiled kernels: slow, obvious, and what tests trust."""
+"""Pure-Python twins of the compiled kernels: slow, obvious, and what tests trust."""
 
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from balise.jobs.models import Job
 from balise.mail.models import OutboundMail
 from balise.mail.selectors import batch_counts
-from balise.mail.services import mail_queue
+from balise.mail.services import mail_queue, mail_suppress
 from balise.publications import newsletter
 from balise.publications.models import Issue, Subscriber
 from balise.publications.newsletter import issue_create, issue_send, unsubscribe
@@ -160,7 +160,8 @@ def test_it_starts_the_send_from_the_page_and_shows_the_counts(
     assert issue.job is not None
     assert response["Location"] == reverse("jobs:detail", args=[issue.job.pk])
     page = client.get(reverse("newsletter:issue_detail", args=[issue.pk])).content.decode()
-    assert re.search(r'<th scope="row">sent</th><td class="num">5</td>', page)
+    assert re.search(r'<th scope="row">Envoyé</th><td class="num">5</td>', page)
+    assert 'data-testid="delivery-problems"' not in page
     assert client.get(response["Location"]).status_code == 200
 
     today = timezone.localdate()
@@ -185,3 +186,19 @@ def test_it_renders_the_preview_with_the_safe_markdown_subset(
     assert "<strong>vet</strong>" in preview
     assert "<script>alert" not in preview
     assert 'href="javascript:' not in preview
+
+
+def test_it_names_the_subscribers_an_issue_did_not_reach(
+    personas: Personas, readers: list[Subscriber], client: Client
+) -> None:
+    mail_suppress(email=readers[0].email, reason="bounce")
+    issue = _issue(personas)
+    login_verified(client, personas.editor)
+    client.post(reverse("newsletter:issue_send", args=[issue.pk]))
+    page = client.get(reverse("newsletter:issue_detail", args=[issue.pk])).content.decode()
+    assert re.search(r'<th scope="row">Envoyé</th><td class="num">4</td>', page)
+    problems = page[page.index('data-testid="delivery-problems"') :]
+    problems = problems[: problems.index("</table>")]
+    assert readers[0].email in problems
+    assert "Non envoyé (adresse bloquée)" in problems
+    assert readers[1].email not in problems

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from balise.mail.models import OutboundMail
 
@@ -33,3 +33,21 @@ def status_counts() -> dict[str, int]:
     for row in OutboundMail.objects.values("status").annotate(n=Count("pk")).order_by("status"):
         counts[str(row["status"])] = int(row["n"])
     return counts
+
+
+def batch_problems(batch: str, *, limit: int = 500) -> list[OutboundMail]:
+    """A batch's messages that did not (yet) reach their recipient for a reason a person may
+    act on: refused for good, not sent to a suppressed address, interrupted, or waiting for a
+    retry after a refusal; per recipient, oldest first."""
+    stuck = [
+        OutboundMail.Status.FAILED,
+        OutboundMail.Status.SUPPRESSED,
+        OutboundMail.Status.INTERRUPTED,
+    ]
+    mails = (
+        OutboundMail.objects.filter(batch=batch)
+        .filter(Q(status__in=stuck) | Q(status=OutboundMail.Status.QUEUED, attempts__gt=0))
+        .defer("text", "html")
+        .order_by("created_at", "pk")
+    )
+    return list(mails[:limit])

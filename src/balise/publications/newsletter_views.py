@@ -27,7 +27,8 @@ from balise.accounts.models import PlatformRole
 from balise.audit.services import record_event
 from balise.core.formulas import safe_cells
 from balise.core.markdown import render_markdown
-from balise.mail.selectors import batch_counts
+from balise.mail.models import OutboundMail
+from balise.mail.selectors import batch_counts, batch_problems
 from balise.publications.forms import IssueForm, SubscribeForm
 from balise.publications.models import LANGUAGES, Consent, Issue, Subscriber
 from balise.publications.newsletter import (
@@ -163,7 +164,8 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "issue": issue,
             "body_html": render_markdown(issue.body),
-            "counts": [(status, n) for status, n in counts.items() if n],
+            "counts": [(OutboundMail.Status(status).label, n) for status, n in counts.items() if n],
+            "problems": batch_problems(issue.batch),
             "recipients": recipients_of(issue).count(),
             "resumable": issue.status == Issue.Status.SENDING
             and (issue.job is None or issue.job.is_finished),

@@ -14,13 +14,15 @@ A frozen report stores this snapshot; ``figures_diff`` says what changed between
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from balise.observatory.models import Release
 from balise.observatory.presentation import code_label
@@ -30,6 +32,7 @@ from balise.reports.models import (
     EXPENSE_CATEGORIES,
     INCOME_CATEGORIES,
     LANGUAGES,
+    Category,
     FinancialYear,
     Subcategory,
     TeamMember,
@@ -287,3 +290,78 @@ def figures_diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[tu
         for path in sorted(set(old) | set(new))
         if old.get(path) != new.get(path)
     ]
+
+
+# Words for the parts of a figure's path, so that "what changed" reads as a sentence's subject
+# ("Finances › 2024 › Income by source › Subsidies › fwb") rather than as a JSON path.
+PATH_WORDS: Final[Mapping[str, Any]] = {
+    "finances": _("Finances"),
+    "trend": _("Trend"),
+    "years": "",
+    "expense_total": _("Total expenses"),
+    "income_total": _("Total income"),
+    "expenses": _("Expenses"),
+    "income": _("Income"),
+    "income_by_source": _("Income by source"),
+    "result": _("Result"),
+    "observatory": _("Observatory"),
+    "releases": _("Release"),
+    "children": _("Children"),
+    "children_by_form": _("Children by form of exploitation"),
+    "situations": _("Situations"),
+    "situations_by_sector": _("Situations by sector"),
+    "training": _("Trainings"),
+    "sessions_given": _("Sessions given"),
+    "participants_attended": _("Participants"),
+    "attendance_rate": _("Attendance rate"),
+    "evaluation_mean": _("Evaluation score"),
+    "by_sector": _("By sector"),
+    "by_province": _("By province"),
+    "by_language": _("By language"),
+    "by_year": _("By year"),
+    "publications": _("Publications"),
+    "newsletter": _("Newsletter"),
+    "subscribers": _("Subscribers"),
+    "new_by_month": _("New subscribers by month"),
+    "issues_sent": _("Issues sent"),
+    "mails_delivered": _("Mails delivered"),
+    "team": _("Team"),
+    "groups": _("Group"),
+    "period": _("Period"),
+    "title": _("Title"),
+}
+# What the cells of a list's rows hold, once the row is named by its key: "" for the row's value
+# (the row's name says it all), a word for the others.
+ROW_CELLS: Final[Mapping[str, tuple[Any, ...]]] = {
+    "trend": (_("Total income"), _("Total expenses"), _("Result")),
+}
+LABEL_AND_VALUE: Final = (_("label"), "")
+_PART = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
+
+
+def describe_change(path: str) -> str:
+    """A figure's path in the reader's words: known names translated, finance headings by their
+    label, row keys (years, codes, names) as they are, a row's cell positions left out."""
+    words: list[str] = []
+    after_key = False
+    listed = ""
+    for name, key in _PART.findall(path):
+        if name:
+            after_key = False
+            listed = name
+            word = PATH_WORDS.get(name, name.replace("_", " "))
+            if word:
+                words.append(str(word))
+        elif after_key and key.isdigit():  # a cell of the row just named ([0], [1], ...)
+            cells = ROW_CELLS.get(listed, LABEL_AND_VALUE)
+            cell = cells[int(key)] if int(key) < len(cells) else f"#{key}"
+            if cell:
+                words.append(str(cell))
+        else:
+            after_key = True
+            for code in filter(None, key.split("/")):
+                try:
+                    words.append(str(Category(code).label))
+                except ValueError:
+                    words.append(code)
+    return " › ".join(words)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from balise.accounts.access import platform_role_required, request_user
 from balise.accounts.models import PlatformRole
-from balise.reports.figures import build_figures
+from balise.reports.figures import build_figures, describe_change
 from balise.reports.forms import ReportForm, SectionForm
 from balise.reports.models import ActivityReport, ReportPdf, ReportSection, ReportVersion
 from balise.reports.presentation import report_parts
@@ -63,6 +63,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("reports:report_edit", pk=report.pk)
     changes = request.session.pop(f"report-{report.pk}-changes", None)
+    if changes is not None:  # described in the reader's language, now
+        changes = [(describe_change(path), before, after) for path, before, after in changes]
     figures = report.draft_figures or build_figures(report.start_year, report.end_year)
     preview = report_parts(report_content(report, figures), _language())
     return render(

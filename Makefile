@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Everything that touches the database runs again on PostgreSQL; the framework-free packages
+# (balise.linkage, balise.disclosure: no database) and the browser tests run once, on SQLite.
+PG_SCOPE := -m "not browser" --ignore=tests/linkage --ignore=tests/disclosure
 DEMO_SITUATIONS ?= 1500
 DEMO_ENV := BALISE_DEMO=1
 
@@ -50,7 +53,7 @@ test-sqlite: install
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 test-postgres: install
-	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python scripts/with_postgres.py -- $(BIN)/pytest -n 2 $(PG_SCOPE) $(PYTEST_ARGS)
 
 test: install lint typecheck test-js test-sqlite test-postgres
 	@echo "make test: all checks passed"
